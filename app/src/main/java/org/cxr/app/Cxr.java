@@ -1,0 +1,29 @@
+package org.cxr.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code cxr} command line: one entry point for every stage of the platform. */
+@Command(name = "cxr",
+        mixinStandardHelpOptions = true,
+        version = "cxr 0.1.0",
+        description = "Chest X-ray abnormality detection platform.",
+        subcommands = {SynthCommand.class, DetectCommand.class, EvaluateCommand.class})
+public final class Cxr
+{
+    public static void main(String[] args)
+    {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine()
+    {
+        CommandLine commandLine = new CommandLine(new Cxr());
+        // Bad input is the user's to fix: print the message, not a stack trace.
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+            cl.getErr().println("cxr: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 2;
+        });
+        return commandLine;
+    }
+}

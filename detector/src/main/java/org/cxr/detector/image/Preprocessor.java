@@ -1,0 +1,106 @@
+package org.cxr.detector.image;
+
+import org.cxr.detector.model.ModelManifest;
+import org.cxr.detector.model.ModelManifest.Input;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Turns a decoded image into the model's input tensor as the manifest describes it. Resizing averages each output
+ * pixel over the source rectangle that PyTorch's adaptive average pooling assigns to it
+ * ({@code [floor(i * in / out), ceil((i + 1) * in / out))}), so the Java input equals the one the model was trained
+ * and checked on.
+ */
+public final class Preprocessor
+{
+    private final Input input;
+
+    public Preprocessor(Input input)
+    {
+        this.input = requireNonNull(input, "input");
+    }
+
+    public Letterbox geometry(int width, int height)
+    {
+        return input.resize() == ModelManifest.Resize.LETTERBOX
+                ? Letterbox.fit(width, height, input.width(), input.height())
+                : Letterbox.stretch(width, height, input.width(), input.height());
+    }
+
+    /** Number of floats one image occupies in the input tensor. */
+    public int tensorSize()
+    {
+        return input.channels() * input.width() * input.height();
+    }
+
+    /** Fills {@code target} from {@code offset} with this image's tensor; returns where its boxes map back. */
+    public Letterbox fill(DecodedImage image, float[] target, int offset)
+    {
+        Letterbox box = geometry(image.width(), image.height());
+        float[][] sources = switch (input.color()) {
+            case GRAYSCALE -> new float[][] {image.grey()};
+            case RGB -> image.rgb();
+            case BGR -> {
+                float[][] rgb = image.rgb();
+                yield new float[][] {rgb[2], rgb[1], rgb[0]};
+            }
+        };
+        int w = input.width();
+        int h = input.height();
+        int channels = sources.length;
+        float[] canvas = new float[w * h];
+        for (int c = 0; c < channels; c++) {
+            java.util.Arrays.fill(canvas, (float) input.padValue());
+            resizeInto(sources[c], image.width(), image.height(), canvas, w, box);
+            float scale = (float) input.scale();
+            float mean = input.mean().get(c).floatValue();
+            float std = input.std().get(c).floatValue();
+            for (int i = 0; i < canvas.length; i++) {
+                float v = (canvas[i] * scale - mean) / std;
+                if (input.layout() == ModelManifest.Layout.NCHW) {
+                    target[offset + c * w * h + i] = v;
+                }
+                else {
+                    target[offset + i * channels + c] = v;
+                }
+            }
+        }
+        return box;
+    }
+
+    /** Area-averages {@code source} into the letterbox's rectangle of {@code canvas}: rows first, then columns. */
+    static void resizeInto(float[] source, int sourceWidth, int sourceHeight, float[] canvas, int canvasWidth, Letterbox box)
+    {
+        int outW = box.resizedWidth();
+        int outH = box.resizedHeight();
+        // Horizontal pass: each source row reduced to outW columns.
+        float[] rows = new float[sourceHeight * outW];
+        for (int ox = 0; ox < outW; ox++) {
+            int start = (int) ((long) ox * sourceWidth / outW);
+            int end = (int) (((long) (ox + 1) * sourceWidth + outW - 1) / outW);
+            float count = end - start;
+            for (int y = 0; y < sourceHeight; y++) {
+                int base = y * sourceWidth;
+                float sum = 0;
+                for (int x = start; x < end; x++) {
+                    sum += source[base + x];
+                }
+                rows[y * outW + ox] = sum / count;
+            }
+        }
+        // Vertical pass.
+        for (int oy = 0; oy < outH; oy++) {
+            int start = (int) ((long) oy * sourceHeight / outH);
+            int end = (int) (((long) (oy + 1) * sourceHeight + outH - 1) / outH);
+            float count = end - start;
+            int target = (oy + box.padY()) * canvasWidth + box.padX();
+            for (int ox = 0; ox < outW; ox++) {
+                float sum = 0;
+                for (int y = start; y < end; y++) {
+                    sum += rows[y * outW + ox];
+                }
+                canvas[target + ox] = sum / count;
+            }
+        }
+    }
+}
