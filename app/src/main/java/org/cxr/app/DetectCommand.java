@@ -2,7 +2,7 @@ package org.cxr.app;
 
 import org.cxr.detector.Detection;
 import org.cxr.detector.DetectionResult;
-import org.cxr.detector.Detector;
+import org.cxr.detector.ImageDetector;
 import org.cxr.detector.Thresholds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,7 +48,7 @@ final class DetectCommand
             throw new IllegalArgumentException("No such file: " + image);
         }
         byte[] bytes = Files.readAllBytes(image);
-        try (Detector detector = modelOption.load()) {
+        try (ImageDetector detector = modelOption.load()) {
             Thresholds defaults = detector.defaultThresholds();
             Thresholds thresholds = new Thresholds(
                     confidence == null ? defaults.confidence() : confidence,

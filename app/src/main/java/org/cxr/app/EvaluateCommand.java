@@ -2,7 +2,7 @@ package org.cxr.app;
 
 import org.cxr.detector.Detection;
 import org.cxr.detector.DetectionResult;
-import org.cxr.detector.Detector;
+import org.cxr.detector.ImageDetector;
 import org.cxr.detector.Thresholds;
 import org.cxr.detector.coco.CocoDataset;
 import org.cxr.detector.coco.CocoFiles;
@@ -55,9 +55,9 @@ final class EvaluateCommand
     {
         CocoDataset reference = CocoFiles.read(dataset);
         Path root = dataset.toAbsolutePath().getParent();
-        try (Detector detector = modelOption.load()) {
+        try (ImageDetector detector = modelOption.load()) {
             Thresholds thresholds = new Thresholds(confidence, nmsIou == null ? detector.defaultThresholds().nmsIou() : nmsIou);
-            Map<Integer, Integer> categoryOfClass = categoryOfClass(detector.manifest().classNames(), reference);
+            Map<Integer, Integer> categoryOfClass = categoryOfClass(detector.classNames(), reference);
             int parallel = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
             ExecutorService pool = Executors.newFixedThreadPool(parallel);
             long start = System.nanoTime();
@@ -72,7 +72,7 @@ final class EvaluateCommand
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 CocoEvaluator.Result result = CocoEvaluator.evaluate(reference, predictions);
-                print(detector, result, reference.images().size(), seconds);
+                print(result, reference.images().size(), seconds);
                 if (json != null) {
                     Json.MAPPER.writeValue(json.toFile(), result);
                 }
@@ -87,7 +87,7 @@ final class EvaluateCommand
         return 0;
     }
 
-    private static List<Prediction> predict(Detector detector, Path file, long imageId, Thresholds thresholds, Map<Integer, Integer> categoryOfClass)
+    private static List<Prediction> predict(ImageDetector detector, Path file, long imageId, Thresholds thresholds, Map<Integer, Integer> categoryOfClass)
             throws IOException
     {
         if (!Files.isRegularFile(file)) {
@@ -125,9 +125,9 @@ final class EvaluateCommand
         return byIndex;
     }
 
-    private static void print(Detector detector, CocoEvaluator.Result result, int images, double seconds)
+    private void print(CocoEvaluator.Result result, int images, double seconds)
     {
-        System.out.printf(Locale.ROOT, "Model %s %s on %d images (%.1f s)%n", detector.manifest().name(), detector.manifest().version(), images, seconds);
+        System.out.printf(Locale.ROOT, "%s on %d images of %s (%.1f s)%n", modelOption.models.isEmpty() ? "Default model" : modelOption.models, images, dataset, seconds);
         System.out.printf(Locale.ROOT, "%-22s %6s %8s %8s %12s%n", "class", "boxes", "AP50", "AP75", "AP[.5:.95]");
         for (CocoEvaluator.ClassResult c : result.classes()) {
             System.out.printf(Locale.ROOT, "%-22s %6d %8.3f %8.3f %12.3f%n", c.name(), c.referenceBoxes(), c.ap50(), c.ap75(), c.ap());

@@ -1,67 +1,59 @@
 package org.cxr.app;
 
+import org.cxr.app.model.BundledModel;
 import org.cxr.detector.Detector;
 import org.cxr.detector.DetectorOptions;
+import org.cxr.detector.Ensemble;
+import org.cxr.detector.ImageDetector;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
- * The {@code --model} option shared by commands that run the detector. Without it: {@code CXR_MODEL_DIR}, else the
- * demo model packaged in this application.
+ * The model options shared by commands that run the detector. Without {@code --model}: {@code CXR_MODEL_DIR}, else
+ * the demo model packaged in this application. Several {@code --model} options make a Weighted Boxes Fusion ensemble.
  */
 final class ModelOption
 {
-    static final String BUNDLED = "models/demo/";
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Model folder (model.onnx + manifest.json); repeat for a WBF ensemble. Default: $CXR_MODEL_DIR, else the bundled demo model.")
+    List<Path> models = new ArrayList<>();
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model folder (model.onnx + manifest.json). Default: $CXR_MODEL_DIR, else the bundled demo model.")
-    Path model;
+    @Option(names = "--fusion-iou", paramLabel = "X", defaultValue = "0.55",
+            description = "With several models: boxes of one class overlapping above this IoU are fused (default: ${DEFAULT-VALUE}).")
+    double fusionIou;
 
-    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads (default: automatic).")
+    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads per model (default: automatic).")
     int threads;
 
-    Detector load()
+    ImageDetector load()
     {
-        return Detector.load(folder(), DetectorOptions.defaults().withIntraOpThreads(threads));
+        DetectorOptions options = DetectorOptions.defaults().withIntraOpThreads(threads);
+        if (models.size() <= 1) {
+            return Detector.load(models.isEmpty() ? defaultFolder() : models.get(0), options);
+        }
+        List<Detector> members = new ArrayList<>();
+        try {
+            for (Path model : models) {
+                members.add(Detector.load(model, options));
+            }
+            return new Ensemble(members, Collections.nCopies(members.size(), 1.0), fusionIou);
+        }
+        catch (RuntimeException e) {
+            members.forEach(Detector::close);
+            throw e;
+        }
     }
 
-    Path folder()
+    static Path defaultFolder()
     {
-        if (model != null) {
-            return model;
-        }
         String fromEnvironment = System.getenv("CXR_MODEL_DIR");
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
             return Path.of(fromEnvironment);
         }
-        return extractBundled();
-    }
-
-    /** Copies the packaged demo model to a temporary folder: ONNX Runtime loads graphs from files. */
-    static Path extractBundled()
-    {
-        try {
-            Path directory = Files.createTempDirectory("cxr-demo-model");
-            for (String name : new String[] {"model.onnx", "manifest.json"}) {
-                try (InputStream in = ModelOption.class.getClassLoader().getResourceAsStream(BUNDLED + name)) {
-                    if (in == null) {
-                        throw new IllegalStateException("The demo model is not packaged in this build (missing " + BUNDLED + name + ")");
-                    }
-                    Path target = directory.resolve(name);
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                    target.toFile().deleteOnExit();
-                }
-            }
-            directory.toFile().deleteOnExit();
-            return directory;
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("Cannot unpack the demo model", e);
-        }
+        return BundledModel.extract();
     }
 }

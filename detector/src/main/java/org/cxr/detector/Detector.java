@@ -40,7 +40,7 @@ import static java.util.Objects.requireNonNull;
  * }</pre>
  */
 public final class Detector
-        implements AutoCloseable
+        implements ImageDetector
 {
     /** More boxes than this in one image means the thresholds are too low to be useful. */
     private static final int MAX_DETECTIONS = 300;
@@ -112,6 +112,13 @@ public final class Detector
         return manifest;
     }
 
+    @Override
+    public List<String> classNames()
+    {
+        return manifest.classNames();
+    }
+
+    @Override
     public Thresholds defaultThresholds()
     {
         return new Thresholds(manifest.defaults().confidence(), manifest.defaults().nmsIou());
@@ -123,7 +130,7 @@ public final class Detector
         return imageDecoder.decode(imageBytes);
     }
 
-    /** Decodes and detects; throws {@link org.cxr.detector.image.ImageRejectedException} for files it cannot read. */
+    @Override
     public DetectionResult detect(byte[] imageBytes, Thresholds thresholds)
     {
         long start = System.nanoTime();

@@ -1,0 +1,49 @@
+package org.cxr.lake;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class UploadTest
+{
+    private static final byte[] JPEG = {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0, 0, 0x10};
+
+    @Test
+    void refusesBytesThatAreNotOfTheClaimedType()
+    {
+        assertThatThrownBy(() -> new Upload(JPEG, "x.png", MediaType.PNG, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a PNG");
+        assertThat(new Upload(JPEG, "x.jpg", MediaType.JPEG, 1, 1).sizeBytes()).isEqualTo(JPEG.length);
+    }
+
+    @Test
+    void refusesWhatNoDatabaseColumnCanHold()
+    {
+        assertThatThrownBy(() -> new Upload(JPEG, "a\0b.jpg", MediaType.JPEG, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Upload(JPEG, "x".repeat(1025), MediaType.JPEG, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Upload(JPEG, "x.jpg", MediaType.JPEG, 0, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void isNotChangedByChangingTheArrayItWasMadeFrom()
+    {
+        byte[] bytes = JPEG.clone();
+        Upload upload = new Upload(bytes, "x.jpg", MediaType.JPEG, 1, 1);
+
+        bytes[5] = 42;
+        upload.bytes()[4] = 42;
+
+        assertThat(upload.bytes()).isEqualTo(JPEG);
+    }
+
+    @Test
+    void knowsTheMediaTypesBrowsersSend()
+    {
+        assertThat(MediaType.fromMimeType("image/png")).isEqualTo(MediaType.PNG);
+        assertThat(MediaType.fromMimeType("Image/JPEG")).isEqualTo(MediaType.JPEG);
+        assertThat(MediaType.fromMimeType("image/jpg")).isEqualTo(MediaType.JPEG);
+        assertThatThrownBy(() -> MediaType.fromMimeType("image/gif")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
