@@ -8,12 +8,16 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "cxr 0.1.0",
         description = "Chest X-ray abnormality detection platform.",
-        subcommands = {SynthCommand.class, DetectCommand.class, EvaluateCommand.class})
+        subcommands = {ServeCommand.class, SweepCommand.class, SynthCommand.class, DetectCommand.class, EvaluateCommand.class})
 public final class Cxr
 {
     public static void main(String[] args)
     {
-        System.exit(commandLine().execute(args));
+        // No command means: serve.
+        int code = commandLine().execute(args.length == 0 ? new String[] {"serve"} : args);
+        if (code != -1) {
+            System.exit(code);
+        }
     }
 
     static CommandLine commandLine()

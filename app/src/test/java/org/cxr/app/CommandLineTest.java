@@ -45,7 +45,7 @@ class CommandLineTest
         assertThat(synth.exitCode()).as(synth.err()).isZero();
         assertThat(dir.resolve("annotations.json")).exists();
 
-        Run detect = run("detect", dir.resolve("images/phantom-000000.png").toString(), "--model", DemoModelParityTest.DEMO_MODEL.toString(),
+        Run detect = run("detect", dir.resolve("images/phantom-000000.png").toString(), "--model", TestModels.DEMO_MODEL.toString(),
                 "--confidence", "0.2", "--nms-iou", "0.4");
         assertThat(detect.exitCode()).as(detect.err()).isZero();
         JsonNode json = Json.MAPPER.readTree(detect.out());
@@ -59,7 +59,7 @@ class CommandLineTest
         }
 
         Path report = dir.resolve("evaluation.json");
-        Run evaluate = run("evaluate", "--model", DemoModelParityTest.DEMO_MODEL.toString(),
+        Run evaluate = run("evaluate", "--model", TestModels.DEMO_MODEL.toString(),
                 "--dataset", dir.resolve("annotations.json").toString(), "--json", report.toString());
         assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
         assertThat(evaluate.out()).contains("Nodule/Mass", "mean", "AP50");
@@ -84,7 +84,7 @@ class CommandLineTest
         Path text = dir.resolve("notes.png");
         Files.writeString(text, "this is not an image");
 
-        Run notAnImage = run("detect", text.toString(), "--model", DemoModelParityTest.DEMO_MODEL.toString());
+        Run notAnImage = run("detect", text.toString(), "--model", TestModels.DEMO_MODEL.toString());
         assertThat(notAnImage.exitCode()).isEqualTo(2);
         assertThat(notAnImage.err()).contains("cxr: Not a PNG or JPEG image.");
 
@@ -92,7 +92,7 @@ class CommandLineTest
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("No such file");
 
-        Run badThreshold = run("detect", text.toString(), "--confidence", "1.5", "--model", DemoModelParityTest.DEMO_MODEL.toString());
+        Run badThreshold = run("detect", text.toString(), "--confidence", "1.5", "--model", TestModels.DEMO_MODEL.toString());
         assertThat(badThreshold.exitCode()).isEqualTo(2);
         assertThat(badThreshold.err()).contains("confidence threshold must be between 0 and 1");
 

@@ -20,7 +20,7 @@ class DemoModelAccuracyTest
         assertThat(synth.exitCode()).as(synth.err()).isZero();
 
         Path report = dir.resolve("evaluation.json");
-        CommandLineTest.Run evaluate = CommandLineTest.run("evaluate", "--model", DemoModelParityTest.DEMO_MODEL.toString(),
+        CommandLineTest.Run evaluate = CommandLineTest.run("evaluate", "--model", TestModels.DEMO_MODEL.toString(),
                 "--dataset", dir.resolve("annotations.json").toString(), "--json", report.toString());
         assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
 

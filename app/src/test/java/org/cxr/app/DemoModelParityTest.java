@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DemoModelParityTest
 {
-    static final Path DEMO_MODEL = Path.of("..", "models", "demo");
+    static final Path DEMO_MODEL = TestModels.DEMO_MODEL;
     private static Detector detector;
 
     @BeforeAll

@@ -1,0 +1,64 @@
+package org.cxr.app.image;
+
+import org.cxr.app.server.BadRequestException;
+import org.cxr.app.server.NotFoundException;
+import org.cxr.lake.ImageRecord;
+import org.cxr.lake.Lake;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/** The stored bytes of an image, and a small thumbnail for the history. Content-addressed, so cacheable for ever. */
+@RestController
+class ImageController
+{
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    private final Lake lake;
+    private final Thumbnails thumbnails;
+
+    ImageController(Lake lake, Thumbnails thumbnails)
+    {
+        this.lake = requireNonNull(lake, "lake");
+        this.thumbnails = requireNonNull(thumbnails, "thumbnails");
+    }
+
+    @GetMapping("/api/v1/images/{sha256}")
+    ResponseEntity<byte[]> image(@PathVariable("sha256") String sha256)
+    {
+        ImageRecord image = find(sha256);
+        byte[] bytes = lake.imageBytes(image).orElseThrow(() -> new NotFoundException("The bytes of image " + sha256 + " are missing from the store."));
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType(image.mediaType().mimeType()))
+                .cacheControl(CacheControl.maxAge(Duration.ofDays(365)).cachePrivate().immutable())
+                .body(bytes);
+    }
+
+    @GetMapping("/api/v1/images/{sha256}/thumbnail")
+    ResponseEntity<byte[]> thumbnail(@PathVariable("sha256") String sha256)
+    {
+        ImageRecord image = find(sha256);
+        byte[] bytes = lake.imageBytes(image).orElseThrow(() -> new NotFoundException("The bytes of image " + sha256 + " are missing from the store."));
+        return ResponseEntity.ok()
+                .contentType(MediaType.IMAGE_PNG)
+                .cacheControl(CacheControl.maxAge(Duration.ofDays(365)).cachePrivate().immutable())
+                .body(thumbnails.of(sha256, bytes));
+    }
+
+    private ImageRecord find(String sha256)
+    {
+        if (!SHA256.matcher(sha256).matches()) {
+            throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter", "An image is named by the 64 lower-case hex digits of its SHA-256.");
+        }
+        return lake.image(sha256).orElseThrow(() -> new NotFoundException("No image with SHA-256 " + sha256 + "."));
+    }
+}

@@ -1,0 +1,124 @@
+package org.cxr.app.inference;
+
+import org.cxr.app.inference.InferenceJson.DetectionJson;
+import org.cxr.app.inference.InferenceJson.InferenceList;
+import org.cxr.app.inference.InferenceJson.InferenceResponse;
+import org.cxr.app.server.BadRequestException;
+import org.cxr.app.server.NotFoundException;
+import org.cxr.lake.InferenceFilter;
+import org.cxr.lake.InferencePage;
+import org.cxr.lake.Lake;
+import org.cxr.lake.PageCursor;
+import org.cxr.lake.PageRequest;
+import org.cxr.lake.StoredInference;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** Upload an image for detection, and read past inferences. */
+@RestController
+class InferenceController
+{
+    private static final int MAX_PAGE = 200;
+
+    private final InferenceService service;
+    private final Lake lake;
+
+    InferenceController(InferenceService service, Lake lake)
+    {
+        this.service = requireNonNull(service, "service");
+        this.lake = requireNonNull(lake, "lake");
+    }
+
+    @PostMapping(path = "/api/v1/inferences", consumes = "multipart/form-data")
+    ResponseEntity<InferenceResponse> create(
+            @RequestPart("image") MultipartFile image,
+            @RequestParam(name = "confidence", required = false) Double confidence,
+            @RequestParam(name = "nmsIou", required = false) Double nmsIou,
+            @RequestParam(name = "candidates", defaultValue = "false") boolean candidates)
+            throws IOException
+    {
+        InferenceService.Outcome outcome = service.infer(new InferenceService.Request(
+                image.getBytes(), image.getOriginalFilename(), image.getContentType(), confidence, nmsIou, Optional.empty()));
+        StoredInference stored = lake.inference(outcome.stored().inferenceId())
+                .orElseThrow(() -> new IllegalStateException("inference " + outcome.stored().inferenceId() + " vanished after commit"));
+        InferenceResponse body = InferenceJson.of(stored);
+        if (candidates) {
+            List<DetectionJson> all = outcome.candidates().stream().map(DetectionJson::of).toList();
+            body = new InferenceResponse(body.inferenceId(), body.createdAt(), body.image(), body.model(), body.thresholds(),
+                    outcome.result().durationMillis(), body.detections(), all);
+        }
+        return ResponseEntity.created(URI.create("/api/v1/inferences/" + stored.id())).body(body);
+    }
+
+    @GetMapping("/api/v1/inferences/{id}")
+    InferenceResponse get(@PathVariable("id") long id)
+    {
+        return lake.inference(id).map(InferenceJson::of)
+                .orElseThrow(() -> new NotFoundException("No inference with id " + id + "."));
+    }
+
+    @GetMapping("/api/v1/inferences")
+    InferenceList list(
+            @RequestParam(name = "limit", defaultValue = "50") int limit,
+            @RequestParam(name = "after", required = false) String after,
+            @RequestParam(name = "from", required = false) String from,
+            @RequestParam(name = "to", required = false) String to,
+            @RequestParam(name = "classId", required = false) Integer classId,
+            @RequestParam(name = "minScore", required = false) Double minScore)
+    {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter", "limit must be between 1 and " + MAX_PAGE + ".");
+        }
+        InferenceFilter filter = InferenceFilter.ALL;
+        if (from != null) {
+            filter = filter.withFrom(instant("from", from));
+        }
+        if (to != null) {
+            filter = filter.withTo(instant("to", to));
+        }
+        if (classId != null) {
+            filter = filter.withClassId(classId);
+        }
+        if (minScore != null) {
+            filter = filter.withMinScore(minScore);
+        }
+        PageRequest page = PageRequest.first(limit);
+        if (after != null && !after.isBlank()) {
+            try {
+                page = page.next(PageCursor.decode(after));
+            }
+            catch (IllegalArgumentException e) {
+                throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter", "after is not a cursor this API returned.");
+            }
+        }
+        InferencePage result = lake.inferences(filter, page);
+        return new InferenceList(result.items().stream().map(InferenceJson::of).toList(), result.next().map(PageCursor::encode).orElse(null));
+    }
+
+    private static Instant instant(String name, String value)
+    {
+        try {
+            return Instant.parse(value);
+        }
+        catch (DateTimeParseException e) {
+            throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter",
+                    name + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z.");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.cxr.app.inference;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.cxr.detector.Detection;
+import org.cxr.lake.ImageRecord;
+import org.cxr.lake.InferenceSummary;
+import org.cxr.lake.PredictedBox;
+import org.cxr.lake.StoredInference;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The JSON shapes of the inference API, as the OpenAPI document describes them. */
+final class InferenceJson
+{
+    private InferenceJson() {}
+
+    record BoxJson(double xMin, double yMin, double xMax, double yMax) {}
+
+    record DetectionJson(int classId, String className, double score, BoxJson box)
+    {
+        static DetectionJson of(Detection d)
+        {
+            return new DetectionJson(d.classId(), d.className(), d.score(), new BoxJson(d.box().xMin(), d.box().yMin(), d.box().xMax(), d.box().yMax()));
+        }
+
+        static DetectionJson of(PredictedBox b)
+        {
+            return new DetectionJson(b.classId(), b.className(), b.score(), new BoxJson(b.xMin(), b.yMin(), b.xMax(), b.yMax()));
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ImageJson(String sha256, Integer width, Integer height, String fileName, String mediaType, Long sizeBytes, String url) {}
+
+    record ModelJson(String name, String version) {}
+
+    record ThresholdsJson(double confidence, double nmsIou) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record InferenceResponse(long inferenceId, Instant createdAt, ImageJson image, ModelJson model, ThresholdsJson thresholds,
+            double durationMs, List<DetectionJson> detections, List<DetectionJson> candidates) {}
+
+    record InferenceListItem(long inferenceId, Instant createdAt, ImageJson image, ModelJson model, double durationMs, int detectionCount) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record InferenceList(List<InferenceListItem> items, String next) {}
+
+    static ImageJson image(ImageRecord image)
+    {
+        return new ImageJson(image.sha256(), image.width(), image.height(), image.originalFileName(), image.mediaType().mimeType(),
+                image.sizeBytes(), "/api/v1/images/" + image.sha256());
+    }
+
+    static InferenceResponse of(StoredInference s)
+    {
+        return new InferenceResponse(s.id(), s.createdAt(), image(s.image()), new ModelJson(s.modelName(), s.modelVersion()),
+                new ThresholdsJson(s.confidenceThreshold(), s.nmsIouThreshold()), s.durationMillis(),
+                s.boxes().stream().map(DetectionJson::of).toList(), null);
+    }
+
+    static InferenceListItem of(InferenceSummary s)
+    {
+        return new InferenceListItem(s.id(), s.createdAt(),
+                new ImageJson(s.sha256(), null, null, s.originalFileName(), null, null, "/api/v1/images/" + s.sha256()),
+                new ModelJson(s.modelName(), s.modelVersion()), s.durationMillis(), s.boxCount());
+    }
+}

@@ -1,0 +1,84 @@
+package org.cxr.app.lake;
+
+import org.cxr.app.server.CxrProperties;
+import org.cxr.lake.Lake;
+import org.cxr.lake.db.Database;
+import org.cxr.lake.db.DatabaseConfig;
+import org.cxr.lake.embedded.EmbeddedPostgres;
+import org.cxr.lake.store.ObjectStore;
+import org.cxr.lake.store.ObjectStoreConfig;
+import org.cxr.lake.sweep.OrphanSweeper;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import javax.sql.DataSource;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * The data lake the application writes to: the configured database and S3 bucket, or embedded servers under the data
+ * directory when none is configured. The schema is migrated at start-up.
+ */
+@Configuration(proxyBeanMethods = false)
+class LakeConfiguration
+{
+    @Bean(destroyMethod = "close")
+    EmbeddedServers embeddedServers(CxrProperties properties)
+    {
+        return EmbeddedServers.start(properties);
+    }
+
+    @Bean(destroyMethod = "close")
+    Database database(CxrProperties properties, EmbeddedServers embedded)
+    {
+        DatabaseConfig config = embedded.postgres().map(EmbeddedPostgres::databaseConfig).orElseGet(() -> DatabaseConfig.of(
+                properties.database().url(), properties.database().username(), properties.database().password()));
+        Database database = Database.connect(config);
+        database.migrate();
+        return database;
+    }
+
+    @Bean
+    DataSource dataSource(Database database)
+    {
+        return database.dataSource();
+    }
+
+    @Bean(destroyMethod = "close")
+    ObjectStore objectStore(CxrProperties properties, EmbeddedServers embedded)
+    {
+        CxrProperties.S3 s3 = properties.s3();
+        ObjectStoreConfig config = embedded.s3().map(server -> server.config(s3.bucket())).orElseGet(() -> external(s3));
+        ObjectStore store = ObjectStore.create(config);
+        if (embedded.s3().isPresent()) {
+            // Our own server: the bucket is ours to create. A real bucket is the operator's, with its own policy.
+            store.createBucketIfAbsent();
+        }
+        return store;
+    }
+
+    private static ObjectStoreConfig external(CxrProperties.S3 s3)
+    {
+        String region = s3.region() == null || s3.region().isBlank() ? "us-east-1" : s3.region();
+        if (s3.endpoint() == null || s3.endpoint().isBlank()) {
+            return ObjectStoreConfig.aws(s3.bucket(), region);
+        }
+        Optional<ObjectStoreConfig.StaticCredentials> credentials = s3.accessKey() == null || s3.accessKey().isBlank()
+                ? Optional.empty()
+                : Optional.of(new ObjectStoreConfig.StaticCredentials(s3.accessKey(), s3.secretKey()));
+        return new ObjectStoreConfig(s3.bucket(), region, Optional.of(URI.create(s3.endpoint())), s3.pathStyle(), credentials);
+    }
+
+    @Bean
+    Lake lake(Database database, ObjectStore store)
+    {
+        return new Lake(database, store);
+    }
+
+    @Bean
+    OrphanSweeper orphanSweeper(Database database, ObjectStore store, CxrProperties properties)
+    {
+        return new OrphanSweeper(database, store, java.time.Clock.systemUTC(), properties.sweep().grace());
+    }
+}

@@ -1,0 +1,48 @@
+// Calls to the cxr HTTP API (/api/v1). Every failure becomes an Error whose message is the server's.
+
+async function failure(response) {
+  try {
+    const body = await response.json();
+    if (body && body.message) return new Error(body.message);
+  } catch (ignored) {
+    // not JSON: fall through
+  }
+  return new Error(`The server answered ${response.status} ${response.statusText}.`);
+}
+
+async function json(response) {
+  if (!response.ok) throw await failure(response);
+  return response.json();
+}
+
+export async function model() {
+  return json(await fetch('/api/v1/model'));
+}
+
+/** Uploads one image; the answer also carries every candidate box above the model's floor, for re-filtering here. */
+export async function upload(file, confidence, nmsIou) {
+  const form = new FormData();
+  form.append('image', file);
+  form.append('confidence', String(confidence));
+  form.append('nmsIou', String(nmsIou));
+  form.append('candidates', 'true');
+  return json(await fetch('/api/v1/inferences', { method: 'POST', body: form }));
+}
+
+export async function inference(id) {
+  return json(await fetch(`/api/v1/inferences/${encodeURIComponent(id)}`));
+}
+
+/** One page of past inferences, newest first; pass the previous page's `next` to continue. */
+export async function history(limit, after) {
+  const cursor = after ? `&after=${encodeURIComponent(after)}` : '';
+  return json(await fetch(`/api/v1/inferences?limit=${limit}${cursor}`));
+}
+
+export function imageUrl(sha256) {
+  return `/api/v1/images/${encodeURIComponent(sha256)}`;
+}
+
+export function thumbnailUrl(sha256) {
+  return `/api/v1/images/${encodeURIComponent(sha256)}/thumbnail`;
+}

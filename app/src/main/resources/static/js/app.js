@@ -1,0 +1,175 @@
+// The page: upload by drag and drop or picker, thresholds that re-filter without a new upload, the result side by
+// side with the original, and the history of past uploads.
+import * as api from './api.js';
+import { refilter } from './filter.js';
+import { colourOf, draw } from './render.js';
+
+const PAGE = 24;
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  model: null,
+  result: null,       // the inference shown
+  candidates: null,   // boxes the page may re-filter (all above the floor for a fresh upload; the stored ones otherwise)
+  next: null,        // cursor of the next history page
+};
+
+function showError(message) {
+  const error = $('error');
+  error.textContent = message;
+  error.hidden = !message;
+}
+
+function setStatus(message) {
+  $('status').textContent = message;
+}
+
+function thresholds() {
+  return { confidence: Number($('confidence').value), nmsIou: Number($('nms-iou').value) };
+}
+
+function showThresholds() {
+  const t = thresholds();
+  $('confidence-value').textContent = t.confidence.toFixed(2);
+  $('nms-iou-value').textContent = t.nmsIou.toFixed(2);
+}
+
+function renderLegend() {
+  const legend = $('legend');
+  legend.replaceChildren(...state.model.classes.map((c, id) => {
+    const li = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = colourOf(state.model, id);
+    li.append(swatch, document.createTextNode(c.name));
+    return li;
+  }));
+}
+
+function renderDetections(detections) {
+  const rows = detections.map((d) => {
+    const tr = document.createElement('tr');
+    tr.className = 'detection';
+    const b = d.box;
+    for (const text of [d.className, d.score.toFixed(3), [b.xMin, b.yMin, b.xMax, b.yMax].map((v) => Math.round(v)).join(', ')]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.append(td);
+    }
+    return tr;
+  });
+  $('detections').tBodies[0].replaceChildren(...rows);
+  $('result-count').textContent = `${detections.length} finding${detections.length === 1 ? '' : 's'}`;
+}
+
+function redraw() {
+  if (!state.result) return;
+  const t = thresholds();
+  const detections = refilter(state.candidates, t.confidence, t.nmsIou);
+  const original = $('original');
+  const paint = () => draw($('annotated'), original, detections, state.model);
+  if (original.complete && original.naturalWidth) paint(); else original.onload = paint;
+  renderDetections(detections);
+}
+
+function show(result, candidates) {
+  state.result = result;
+  state.candidates = candidates ?? result.detections;
+  $('result').hidden = false;
+  $('result-file').textContent = result.image.fileName ?? result.image.sha256.slice(0, 12);
+  $('result-time').textContent = `Inference ${result.durationMs.toFixed(0)} ms · ${result.model.name} ${result.model.version}`;
+  $('original').src = api.imageUrl(result.image.sha256);
+  redraw();
+}
+
+async function uploadFile(file) {
+  showError('');
+  if (!file) return;
+  if (!['image/png', 'image/jpeg'].includes(file.type)) {
+    showError(`${file.name} is not a PNG or JPEG image.`);
+    return;
+  }
+  setStatus(`Detecting findings in ${file.name}…`);
+  try {
+    const t = thresholds();
+    const result = await api.upload(file, t.confidence, t.nmsIou);
+    show(result, result.candidates);
+    setStatus('');
+    await loadHistory(true);
+  } catch (e) {
+    setStatus('');
+    showError(e.message);
+  }
+}
+
+function historyItem(item) {
+  const li = document.createElement('li');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'history-item';
+  button.dataset.inferenceId = item.inferenceId;
+  const img = document.createElement('img');
+  img.src = api.thumbnailUrl(item.image.sha256);
+  img.alt = `Thumbnail of ${item.image.fileName ?? item.image.sha256}`;
+  img.loading = 'lazy';
+  const caption = document.createElement('span');
+  const when = new Date(item.createdAt).toLocaleString();
+  caption.textContent = `${item.image.fileName ?? ''} · ${item.detectionCount} finding${item.detectionCount === 1 ? '' : 's'} · ${when}`;
+  button.append(img, caption);
+  button.addEventListener('click', async () => {
+    showError('');
+    try {
+      const result = await api.inference(item.inferenceId);
+      $('confidence').value = result.thresholds.confidence;
+      $('nms-iou').value = result.thresholds.nmsIou;
+      showThresholds();
+      show(result, result.detections);
+      window.scrollTo({ top: 0, behavior: 'smooth' });
+    } catch (e) {
+      showError(e.message);
+    }
+  });
+  li.append(button);
+  return li;
+}
+
+async function loadHistory(reset) {
+  const page = await api.history(PAGE, reset ? null : state.next);
+  const items = page.items.map(historyItem);
+  if (reset) $('history').replaceChildren(...items); else $('history').append(...items);
+  state.next = page.next ?? null;
+  $('more').hidden = !state.next;
+}
+
+function wireUpload() {
+  const zone = $('drop-zone');
+  $('file-input').addEventListener('change', (e) => uploadFile(e.target.files[0]));
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('dragging'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('dragging');
+    uploadFile(e.dataTransfer.files[0]);
+  });
+  for (const id of ['confidence', 'nms-iou']) {
+    $(id).addEventListener('input', () => { showThresholds(); redraw(); });
+  }
+  $('more').addEventListener('click', () => loadHistory(false).catch((e) => showError(e.message)));
+}
+
+async function start() {
+  wireUpload();
+  try {
+    state.model = await api.model();
+    $('confidence').value = state.model.defaults.confidence;
+    $('nms-iou').value = state.model.defaults.nmsIou;
+    showThresholds();
+    renderLegend();
+    $('model-line').textContent = `Model ${state.model.name} ${state.model.version}: ${state.model.description ?? ''}`;
+    await loadHistory(true);
+  } catch (e) {
+    showError(`Cannot reach the server: ${e.message}`);
+  }
+}
+
+start();
