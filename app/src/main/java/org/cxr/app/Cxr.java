@@ -25,7 +25,12 @@ public final class Cxr
         CommandLine commandLine = new CommandLine(new Cxr());
         // Bad input is the user's to fix: print the message, not a stack trace.
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
-            cl.getErr().println("cxr: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            Throwable reason = e;
+            // Spring wraps a failed start-up in bean-creation errors; the user needs the innermost reason.
+            while (reason instanceof org.springframework.beans.BeansException && reason.getCause() != null) {
+                reason = reason.getCause();
+            }
+            cl.getErr().println("cxr: " + (reason.getMessage() == null ? reason.toString() : reason.getMessage()));
             return 2;
         });
         return commandLine;

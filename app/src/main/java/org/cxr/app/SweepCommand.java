@@ -1,6 +1,6 @@
 package org.cxr.app;
 
-import org.cxr.app.server.CxrApplication;
+import org.cxr.app.sweep.SweepContext;
 import org.cxr.app.sweep.SweepJob;
 import org.cxr.lake.store.StoredObject;
 import org.springframework.boot.WebApplicationType;
@@ -19,9 +19,10 @@ final class SweepCommand
     @Override
     public Integer call()
     {
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(CxrApplication.class)
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SweepContext.class)
                 .web(WebApplicationType.NONE)
-                .properties("spring.main.banner-mode=off", "logging.level.root=WARN")
+                .properties("spring.main.banner-mode=off", "logging.level.root=WARN",
+                        "management.endpoint.health.validate-group-membership=false")
                 .run()) {
             List<StoredObject> deleted = context.getBean(SweepJob.class).run();
             deleted.forEach(o -> System.out.println("deleted " + o.key()));

@@ -78,6 +78,26 @@ class CommandLineTest
     }
 
     @Test
+    void sweepRunsAgainstTheEmbeddedLakeOfADataDirectory(@TempDir Path dir)
+    {
+        System.setProperty("cxr.data-directory", dir.toString());
+        System.setProperty("cxr.embedded.postgres-port", "0");
+        System.setProperty("cxr.embedded.s3-port", "0");
+        try {
+            Run sweep = run("sweep");
+
+            assertThat(sweep.exitCode()).as(sweep.err()).isZero();
+            assertThat(sweep.out()).contains("Sweep deleted 0 orphan object(s).");
+            assertThat(dir.resolve("postgres")).isDirectory();
+        }
+        finally {
+            System.clearProperty("cxr.data-directory");
+            System.clearProperty("cxr.embedded.postgres-port");
+            System.clearProperty("cxr.embedded.s3-port");
+        }
+    }
+
+    @Test
     void badInputGivesAMessageAndANonZeroExit(@TempDir Path dir)
             throws Exception
     {

@@ -31,7 +31,7 @@ final class EmbeddedServers
         Optional<EmbeddedPostgres> postgres = Optional.empty();
         try {
             if (properties.database().embedded()) {
-                EmbeddedPostgres server = EmbeddedPostgres.start(properties.dataDir().resolve("postgres"), properties.embedded().postgresPort());
+                EmbeddedPostgres server = startPostgres(properties);
                 log.info("Embedded PostgreSQL at {} (data in {})", server.jdbcUrl(), server.dataDirectory());
                 postgres = Optional.of(server);
             }
@@ -45,6 +45,20 @@ final class EmbeddedServers
         }
         catch (RuntimeException e) {
             postgres.ifPresent(EmbeddedPostgres::close);
+            throw e;
+        }
+    }
+
+    private static EmbeddedPostgres startPostgres(CxrProperties properties)
+    {
+        try {
+            return EmbeddedPostgres.start(properties.dataDir().resolve("postgres"), properties.embedded().postgresPort());
+        }
+        catch (IllegalStateException e) {
+            if (String.valueOf(e.getMessage()).contains("could not lock")) {
+                throw new IllegalStateException("The data directory " + properties.dataDir().toAbsolutePath()
+                        + " is in use by another cxr process (a running server?). Stop it first, or ask the running server over HTTP.", e);
+            }
             throw e;
         }
     }

@@ -21,7 +21,7 @@ import java.util.Optional;
  * directory when none is configured. The schema is migrated at start-up.
  */
 @Configuration(proxyBeanMethods = false)
-class LakeConfiguration
+public class LakeConfiguration
 {
     @Bean(destroyMethod = "close")
     EmbeddedServers embeddedServers(CxrProperties properties)

@@ -1,0 +1,148 @@
+package org.cxr.bench;
+
+import org.cxr.detector.Detector;
+import org.cxr.detector.DetectorOptions;
+import org.cxr.phantom.Phantom;
+import org.cxr.phantom.PhantomGenerator;
+
+import javax.imageio.ImageIO;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Upload-to-response latency and throughput of a running cxr server with several concurrent clients, and, in the
+ * same run, the detector alone (PNG bytes to boxes, in this JVM) on the same images. Prints JSON lines.
+ *
+ * <pre>java -cp bench/target/cxr-bench.jar org.cxr.bench.UploadBenchmark BASE_URL MODEL_DIR REQUESTS CLIENTS...</pre>
+ */
+public final class UploadBenchmark
+{
+    private static final int IMAGES = 24;
+
+    private UploadBenchmark() {}
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        if (args.length < 4) {
+            System.err.println("usage: UploadBenchmark BASE_URL MODEL_DIR REQUESTS CLIENTS...");
+            System.exit(2);
+        }
+        URI endpoint = URI.create(args[0] + "/api/v1/inferences");
+        Path model = Path.of(args[1]);
+        int requests = Integer.parseInt(args[2]);
+        List<byte[]> images = phantoms();
+
+        detectorAlone(model, images, requests);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int i = 0; i < 10; i++) {
+            upload(client, endpoint, images.get(i % images.size()));
+        }
+        for (int a = 3; a < args.length; a++) {
+            int clients = Integer.parseInt(args[a]);
+            uploads(client, endpoint, images, clients, requests);
+        }
+    }
+
+    private static List<byte[]> phantoms()
+            throws IOException
+    {
+        List<byte[]> images = new ArrayList<>();
+        PhantomGenerator generator = new PhantomGenerator();
+        for (int i = 0; i < IMAGES; i++) {
+            Phantom p = generator.generate(PhantomGenerator.imageSeed(4242, i));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(p.toImage(8), "png", out);
+            images.add(out.toByteArray());
+        }
+        return images;
+    }
+
+    private static void detectorAlone(Path model, List<byte[]> images, int requests)
+    {
+        try (Detector detector = Detector.load(model, DetectorOptions.defaults())) {
+            for (int i = 0; i < 10; i++) {
+                detector.detect(images.get(i % images.size()), detector.defaultThresholds());
+            }
+            long[] nanos = new long[requests];
+            long start = System.nanoTime();
+            for (int i = 0; i < requests; i++) {
+                long t0 = System.nanoTime();
+                detector.detect(images.get(i % images.size()), detector.defaultThresholds());
+                nanos[i] = System.nanoTime() - t0;
+            }
+            print("detector-alone (PNG bytes to boxes, in process)", 1, requests, System.nanoTime() - start, nanos);
+        }
+    }
+
+    private static void uploads(HttpClient client, URI endpoint, List<byte[]> images, int clients, int requests)
+            throws Exception
+    {
+        long[] nanos = new long[requests];
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            long start = System.nanoTime();
+            List<Future<?>> futures = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client0 = c;
+                futures.add(pool.submit(() -> {
+                    for (int i = client0; i < requests; i += clients) {
+                        long t0 = System.nanoTime();
+                        upload(client, endpoint, images.get(i % images.size()));
+                        nanos[i] = System.nanoTime() - t0;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            print("http-upload (POST /api/v1/inferences, stored)", clients, requests, System.nanoTime() - start, nanos);
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void upload(HttpClient client, URI endpoint, byte[] png)
+            throws IOException, InterruptedException
+    {
+        String boundary = "cxr-bench-boundary";
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"bench.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(png);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("upload failed: " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private static void print(String what, int clients, int requests, long totalNanos, long[] nanos)
+    {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        System.out.printf(Locale.ROOT,
+                "{\"what\": \"%s\", \"clients\": %d, \"requests\": %d, \"perSecond\": %.2f, \"p50Ms\": %.2f, \"p99Ms\": %.2f}%n",
+                what, clients, requests, requests / (totalNanos / 1e9),
+                DetectorBenchmark.percentile(sorted, 0.50) / 1e6, DetectorBenchmark.percentile(sorted, 0.99) / 1e6);
+    }
+}

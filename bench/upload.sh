@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Web application benchmark: starts `cxr serve` on a fresh data directory (embedded PostgreSQL and S3), then measures
+# upload-to-response latency and throughput with 1, 2 and 8 concurrent clients, and the detector alone on the same
+# images in the same run. Prints JSON lines; results go to docs/benchmarks.md by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ORT_DISABLE_TELEMETRY=1
+requests=${REQUESTS:-200}
+port=${PORT:-18080}
+data=$(mktemp -d)
+./mvnw -q -B -DskipTests -pl app,bench -am package
+CXR_DATA_DIR="$data" CXR_EMBEDDED_POSTGRES_PORT=0 CXR_EMBEDDED_S3_PORT=0 \
+  java -jar app/target/cxr.jar serve --port "$port" > "$data/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$port/actuator/health/readiness" > /dev/null && break
+  sleep 1
+done
+java -cp bench/target/cxr-bench.jar -Dloader.main=org.cxr.bench.UploadBenchmark org.springframework.boot.loader.launch.PropertiesLauncher \
+  "http://127.0.0.1:$port" models/demo "$requests" 1 2 8
