@@ -11,6 +11,7 @@ const state = {
   model: null,
   result: null,       // the inference shown
   candidates: null,   // boxes the page may re-filter (all above the floor for a fresh upload; the stored ones otherwise)
+  shown: [],          // the boxes that pass the thresholds now: the table and the canvas
   next: null,        // cursor of the next history page
 };
 
@@ -62,14 +63,19 @@ function renderDetections(detections) {
   $('result-count').textContent = `${detections.length} finding${detections.length === 1 ? '' : 's'}`;
 }
 
+// Paints the boxes shown now on the image shown now. Also the load listener of the original: a paint must never
+// use boxes captured when an earlier image was shown, or a reload of a cached image would draw them on it.
+function paint() {
+  const original = $('original');
+  if (state.result && original.complete && original.naturalWidth) draw($('annotated'), original, state.shown, state.model);
+}
+
 function redraw() {
   if (!state.result) return;
   const t = thresholds();
-  const detections = refilter(state.candidates, t.confidence, t.nmsIou);
-  const original = $('original');
-  const paint = () => draw($('annotated'), original, detections, state.model);
-  if (original.complete && original.naturalWidth) paint(); else original.onload = paint;
-  renderDetections(detections);
+  state.shown = refilter(state.candidates, t.confidence, t.nmsIou);
+  paint(); // while the image is still loading, its load event paints
+  renderDetections(state.shown);
 }
 
 function show(result, candidates) {
@@ -143,6 +149,7 @@ async function loadHistory(reset) {
 
 function wireUpload() {
   const zone = $('drop-zone');
+  $('original').addEventListener('load', paint);
   $('file-input').addEventListener('change', (e) => uploadFile(e.target.files[0]));
   zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('dragging'); });
   zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));

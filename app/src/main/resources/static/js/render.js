@@ -1,8 +1,18 @@
 // Draws an image and its boxes, coloured per class, with class name and score on each box.
 
+function rgbOf(model, classId) {
+  return model.classes[classId]?.color ?? [255, 0, 0];
+}
+
 export function colourOf(model, classId) {
-  const c = model.classes[classId]?.color ?? [255, 0, 0];
+  const c = rgbOf(model, classId);
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+
+// Black on light class colours, white on dark ones (a blue or a dark red label with black text cannot be read).
+function textColourOn(model, classId) {
+  const c = rgbOf(model, classId);
+  return (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]) / 255 < 0.5 ? '#fff' : '#000';
 }
 
 export function draw(canvas, image, detections, model) {
@@ -23,9 +33,10 @@ export function draw(canvas, image, detections, model) {
     const label = `${d.className} ${d.score.toFixed(2)}`;
     const width = ctx.measureText(label).width + 8;
     const top = yMin - fontSize - 4 < 0 ? yMin + fontSize + 4 : yMin;
+    const left = Math.max(0, Math.min(xMin, canvas.width - width)); // a box at the right edge keeps its label inside
     ctx.fillStyle = colour;
-    ctx.fillRect(xMin, top - fontSize - 4, width, fontSize + 4);
-    ctx.fillStyle = '#000';
-    ctx.fillText(label, xMin + 4, top - 2);
+    ctx.fillRect(left, top - fontSize - 4, width, fontSize + 4);
+    ctx.fillStyle = textColourOn(model, d.classId);
+    ctx.fillText(label, left + 4, top - 2);
   }
 }

