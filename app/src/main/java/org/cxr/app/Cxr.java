@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "cxr 0.1.0",
         description = "Chest X-ray abnormality detection platform.",
-        subcommands = {ServeCommand.class, SweepCommand.class, SynthCommand.class, DetectCommand.class, EvaluateCommand.class})
+        subcommands = {ServeCommand.class, SynthCommand.class, DetectCommand.class, EvaluateCommand.class,
+                PipelineCommands.BackupCommand.class, PipelineCommands.RestoreCommand.class, PipelineCommands.WarehouseCommand.class,
+                PipelineCommands.DataMartCommand.class, PipelineCommands.ReconcileCommand.class, SweepCommand.class})
 public final class Cxr
 {
     public static void main(String[] args)

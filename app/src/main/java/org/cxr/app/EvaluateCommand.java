@@ -37,6 +37,10 @@ final class EvaluateCommand
     @Option(names = "--dataset", required = true, paramLabel = "COCO_JSON", description = "COCO annotations; image file names are relative to its folder.")
     Path dataset;
 
+    @Option(names = "--image-root", paramLabel = "DIR",
+            description = "Folder the images' file_name values are relative to (default: the COCO file's folder; a data mart export: its top folder).")
+    Path imageRoot;
+
     @Option(names = "--confidence", defaultValue = "0.01", description = "Lowest score kept (default: ${DEFAULT-VALUE}; AP wants low).")
     double confidence;
 
@@ -54,7 +58,7 @@ final class EvaluateCommand
             throws IOException, InterruptedException
     {
         CocoDataset reference = CocoFiles.read(dataset);
-        Path root = dataset.toAbsolutePath().getParent();
+        Path root = imageRoot != null ? imageRoot.toAbsolutePath() : dataset.toAbsolutePath().getParent();
         try (ImageDetector detector = modelOption.load()) {
             Thresholds thresholds = new Thresholds(confidence, nmsIou == null ? detector.defaultThresholds().nmsIou() : nmsIou);
             Map<Integer, Integer> categoryOfClass = categoryOfClass(detector.classNames(), reference);

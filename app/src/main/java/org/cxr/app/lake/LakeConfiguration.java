@@ -45,11 +45,16 @@ public class LakeConfiguration
         return database.dataSource();
     }
 
-    @Bean(destroyMethod = "close")
-    ObjectStore objectStore(CxrProperties properties, EmbeddedServers embedded)
+    @Bean
+    ObjectStoreConfig objectStoreConfig(CxrProperties properties, EmbeddedServers embedded)
     {
         CxrProperties.S3 s3 = properties.s3();
-        ObjectStoreConfig config = embedded.s3().map(server -> server.config(s3.bucket())).orElseGet(() -> external(s3));
+        return embedded.s3().map(server -> server.config(s3.bucket())).orElseGet(() -> external(s3));
+    }
+
+    @Bean(destroyMethod = "close")
+    ObjectStore objectStore(ObjectStoreConfig config, EmbeddedServers embedded)
+    {
         ObjectStore store = ObjectStore.create(config);
         if (embedded.s3().isPresent()) {
             // Our own server: the bucket is ours to create. A real bucket is the operator's, with its own policy.

@@ -18,8 +18,41 @@ public record CxrProperties(
         @DefaultValue Database database,
         @DefaultValue S3 s3,
         @DefaultValue Sweep sweep,
-        @DefaultValue Embedded embedded)
+        @DefaultValue Embedded embedded,
+        @DefaultValue Pipelines pipelines)
 {
+    /**
+     * The stages after Stage 2. A stage's cron is a Spring cron expression, or "-" for manual runs only. Rows younger
+     * than {@code settle} wait for the next run, so a transaction that commits late is never skipped.
+     */
+    public record Pipelines(
+            @DefaultValue("3") int attempts,
+            @DefaultValue("5s") Duration retryDelay,
+            @DefaultValue("60s") Duration settle,
+            @DefaultValue Backup backup,
+            @DefaultValue Warehouse warehouse,
+            @DefaultValue DataMart datamart) {}
+
+    public record Backup(@DefaultValue("0 0 3 * * SUN") String cron) {}
+
+    /** A MongoDB-wire warehouse (Amazon DocumentDB or MongoDB) by URI; without one, an embedded server under the data directory. */
+    public record Warehouse(
+            @DefaultValue("0 5 * * * *") String cron,
+            String uri,
+            @DefaultValue("x_ray") String database,
+            @DefaultValue("false") boolean tls,
+            String caFile,
+            @DefaultValue("27018") int embeddedPort)
+    {
+        public boolean embedded()
+        {
+            return uri == null || uri.isBlank();
+        }
+    }
+
+    /** The on-premise data mart folder (default: datamart/ under the data directory) and the train share of images. */
+    public record DataMart(@DefaultValue("-") String cron, String directory, @DefaultValue("0.8") double trainRatio) {}
+
     /** Ports of the embedded servers, fixed so psql and the AWS CLI can reach them (0: any free port). */
     public record Embedded(@DefaultValue("5433") int postgresPort, @DefaultValue("9000") int s3Port) {}
 

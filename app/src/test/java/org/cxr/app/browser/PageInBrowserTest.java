@@ -97,6 +97,7 @@ class PageInBrowserTest
         registry.add("cxr.data-directory", dataDir::toString);
         registry.add("cxr.embedded.postgres-port", () -> "0");
         registry.add("cxr.embedded.s3-port", () -> "0");
+        registry.add("cxr.pipelines.warehouse.embedded-port", () -> "0");
         registry.add("cxr.model.directory", TestModels.DEMO_MODEL::toString);
     }
 

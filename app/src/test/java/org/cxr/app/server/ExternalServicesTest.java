@@ -7,6 +7,7 @@ import org.cxr.lake.ContentHash;
 import org.cxr.lake.embedded.EmbeddedS3;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.phantom.PhantomGenerator;
+import org.cxr.warehouse.EmbeddedWarehouse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -25,9 +26,10 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The application on external services by configuration alone, as on Amazon RDS for MySQL and an S3 endpoint: a
- * MariaDB server and a separate S3 server, reached through CXR_DATABASE_URL and CXR_S3_ENDPOINT; nothing embedded
- * is started and the data directory stays empty.
+ * The application on external services by configuration alone, as on Amazon RDS for MySQL, an S3 endpoint and a
+ * document warehouse: a MariaDB server, a separate S3 server and a MongoDB-wire server, reached through
+ * CXR_DATABASE_URL, CXR_S3_ENDPOINT and CXR_WAREHOUSE_URI; nothing embedded is started and the data directory stays
+ * empty.
  */
 class ExternalServicesTest
 {
@@ -46,7 +48,8 @@ class ExternalServicesTest
         mariaDb.start();
         mariaDb.createDB("x_ray");
         Path dataDir = Files.createDirectories(dir.resolve("data"));
-        try (EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"))) {
+        try (EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"));
+                EmbeddedWarehouse documents = EmbeddedWarehouse.start(dir.resolve("documents"))) {
             ObjectStore bucketOwner = ObjectStore.create(s3.config("xray-lake"));
             bucketOwner.createBucketIfAbsent();
             bucketOwner.close();
@@ -61,7 +64,8 @@ class ExternalServicesTest
                     "--cxr.s3.bucket=xray-lake",
                     "--cxr.s3.access-key=" + EmbeddedS3.ACCESS_KEY,
                     "--cxr.s3.secret-key=" + EmbeddedS3.SECRET_KEY,
-                    "--cxr.s3.path-style=true")) {
+                    "--cxr.s3.path-style=true",
+                    "--cxr.pipelines.warehouse.uri=" + documents.connectionString())) {
                 int port = ((WebServerApplicationContext) app).getWebServer().getPort();
                 byte[] png = InferenceApiTest.phantomPng(PhantomGenerator.imageSeed(61, 2));
 

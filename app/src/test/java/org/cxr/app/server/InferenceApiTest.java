@@ -66,6 +66,7 @@ class InferenceApiTest
         registry.add("cxr.data-directory", dataDir::toString);
         registry.add("cxr.embedded.postgres-port", () -> "0");
         registry.add("cxr.embedded.s3-port", () -> "0");
+        registry.add("cxr.pipelines.warehouse.embedded-port", () -> "0");
         registry.add("cxr.model.directory", TestModels.DEMO_MODEL::toString);
         registry.add("cxr.upload.max-bytes", () -> String.valueOf(MAX_BYTES));
         registry.add("cxr.upload.max-pixels", () -> "4000000");

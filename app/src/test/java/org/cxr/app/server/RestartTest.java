@@ -30,6 +30,7 @@ class RestartTest
                 "--cxr.data-directory=" + dataDir,
                 "--cxr.embedded.postgres-port=0",
                 "--cxr.embedded.s3-port=0",
+                "--cxr.pipelines.warehouse.embedded-port=0",
                 "--cxr.model.directory=" + TestModels.DEMO_MODEL);
     }
 

@@ -1,0 +1,143 @@
+package org.cxr.app;
+
+import org.cxr.app.pipeline.Reconciliation;
+import org.cxr.app.pipeline.Stage;
+import org.cxr.backup.Purge;
+import org.cxr.backup.PurgeConfig;
+import org.cxr.backup.PurgeResult;
+import org.cxr.backup.Restore;
+import org.cxr.backup.RestoreResult;
+import org.cxr.backup.BackupConfig;
+import org.cxr.lake.db.Database;
+import org.cxr.lake.store.ObjectStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The pipeline stages from the command line. */
+final class PipelineCommands
+{
+    private PipelineCommands() {}
+
+    static Duration parseAge(String text)
+    {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.endsWith("d")) {
+                return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            return Duration.parse(text);
+        }
+        catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + text + "' is not an age: write for example 90d, 36h or P90D.");
+        }
+    }
+
+    @Command(name = "backup", mixinStandardHelpOptions = true,
+            description = "Stage 3: back up what is new in the database to S3 as Parquet, verify it, and (opt-in) purge old rows that are safely backed up.")
+    static final class BackupCommand
+            implements Callable<Integer>
+    {
+        @Option(names = "--purge-older-than", paramLabel = "AGE",
+                description = "After the backup, delete database rows older than AGE (e.g. 90d) that are in a verified backup and in the warehouse.")
+        String purgeOlderThan;
+
+        @Option(names = "--server", paramLabel = "URL", description = "The running server to ask when it holds the data directory (default: http://localhost:$SERVER_PORT).")
+        URI server;
+
+        @Override
+        public Integer call()
+        {
+            Duration age = purgeOlderThan == null ? null : parseAge(purgeOlderThan);
+            int status = PipelineCli.runStage(Stage.BACKUP, List.of(), server == null ? PipelineCli.defaultServer() : server);
+            if (status != 0 || age == null) {
+                return status;
+            }
+            PurgeResult purged = PipelineCli.withContext(List.of(), context -> new Purge(context.getBean(Database.class),
+                    new PurgeConfig(PurgeConfig.DEFAULT_BATCH_SIZE, List.of("warehouse")), Clock.systemUTC()).run(age));
+            System.out.printf("purge: %d inferences, %d predicted boxes, %d images deleted (older than %s, up to inference %d)%n",
+                    purged.inferencesDeleted(), purged.predictedBoxesDeleted(), purged.imagesDeleted(), purged.cutoff(), purged.limit().inferenceId());
+            return 0;
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = "Load every verified Parquet backup into an empty database (ids preserved).")
+    static final class RestoreCommand
+            implements Callable<Integer>
+    {
+        @Override
+        public Integer call()
+        {
+            RestoreResult restored = PipelineCli.withContext(List.of(), context -> new Restore(context.getBean(Database.class),
+                    context.getBean(ObjectStore.class), context.getBean(BackupConfig.class), Clock.systemUTC()).run());
+            System.out.printf("restore: %d manifests, %d images, %d inferences, %d predicted boxes%n",
+                    restored.manifests(), restored.images(), restored.inferences(), restored.predictedBoxes());
+            return 0;
+        }
+    }
+
+    @Command(name = "warehouse", mixinStandardHelpOptions = true,
+            description = "Stage 4: append new inferences to their image documents in the warehouse (MongoDB wire protocol).")
+    static final class WarehouseCommand
+            implements Callable<Integer>
+    {
+        @Option(names = "--server", paramLabel = "URL", description = "The running server to ask when it holds the data directory.")
+        URI server;
+
+        @Override
+        public Integer call()
+        {
+            return PipelineCli.runStage(Stage.WAREHOUSE, List.of(), server == null ? PipelineCli.defaultServer() : server);
+        }
+    }
+
+    @Command(name = "datamart", mixinStandardHelpOptions = true,
+            description = "Stage 5: export the warehouse and its images as a COCO dataset (train/val split by image hash) to a folder.")
+    static final class DataMartCommand
+            implements Callable<Integer>
+    {
+        @Option(names = "--out", paramLabel = "DIR", description = "The data mart folder (default: $CXR_DATAMART_DIR, else datamart/ in the data directory).")
+        Path out;
+
+        @Option(names = "--server", paramLabel = "URL", description = "The running server to ask when it holds the data directory (it writes to its own folder).")
+        URI server;
+
+        @Override
+        public Integer call()
+        {
+            List<String> properties = out == null ? List.of() : List.of("cxr.pipelines.datamart.directory=" + out.toAbsolutePath());
+            return PipelineCli.runStage(Stage.DATAMART, properties, server == null ? PipelineCli.defaultServer() : server);
+        }
+    }
+
+    @Command(name = "reconcile", mixinStandardHelpOptions = true,
+            description = "Compare the database, the Parquet backup, the warehouse and the data mart; exit 1 when something is missing.")
+    static final class ReconcileCommand
+            implements Callable<Integer>
+    {
+        @Option(names = "--datamart", paramLabel = "DIR", description = "The data mart folder to check (default: the configured one).")
+        Path datamart;
+
+        @Override
+        public Integer call()
+        {
+            List<String> properties = datamart == null ? List.of() : List.of("cxr.pipelines.datamart.directory=" + datamart.toAbsolutePath());
+            Reconciliation.Report report = PipelineCli.withContext(properties, context -> context.getBean(Reconciliation.class).run());
+            report.lines().forEach(System.out::println);
+            report.notes().forEach(n -> System.out.println("note: " + n));
+            report.differences().forEach(d -> System.out.println("DIFFERENCE: " + d));
+            System.out.println(report.consistent() ? "No differences." : report.differences().size() + " difference(s).");
+            return report.consistent() ? 0 : 1;
+        }
+    }
+}

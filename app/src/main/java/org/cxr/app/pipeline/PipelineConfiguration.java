@@ -1,0 +1,102 @@
+package org.cxr.app.pipeline;
+
+import org.cxr.app.server.CxrProperties;
+import org.cxr.backup.Backup;
+import org.cxr.backup.BackupConfig;
+import org.cxr.datamart.DataMartExport;
+import org.cxr.datamart.DataMartOptions;
+import org.cxr.lake.db.Database;
+import org.cxr.lake.pipeline.PipelineRuns;
+import org.cxr.lake.store.ObjectStore;
+import org.cxr.lake.store.ObjectStoreConfig;
+import org.cxr.warehouse.Warehouse;
+import org.cxr.warehouse.WarehouseOptions;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/** The three stages after Stage 2, their run history and lease, and their schedules. */
+@Configuration(proxyBeanMethods = false)
+public class PipelineConfiguration
+{
+    @Bean(destroyMethod = "close")
+    WarehouseConnection warehouseConnection(CxrProperties properties)
+    {
+        return WarehouseConnection.open(properties);
+    }
+
+    @Bean(destroyMethod = "close")
+    S3Client dataMartS3Client(ObjectStoreConfig config)
+    {
+        return ObjectStore.createClient(config);
+    }
+
+    @Bean
+    BackupConfig backupConfig(CxrProperties properties)
+    {
+        BackupConfig defaults = BackupConfig.defaults();
+        return new BackupConfig(defaults.prefix(), properties.pipelines().settle(), defaults.pageSize(), defaults.maxRowsPerFile(),
+                defaults.workDirectory());
+    }
+
+    @Bean
+    List<StageTask> stageTasks(CxrProperties properties, Database database, ObjectStore store, BackupConfig backupConfig,
+            WarehouseConnection warehouse, S3Client dataMartS3Client, Path dataMartDirectory)
+    {
+        Clock clock = Clock.systemUTC();
+        Path dataMart = dataMartDirectory;
+        return List.of(
+                new BackupTask(new Backup(database, store, backupConfig, clock)),
+                new WarehouseTask(new Warehouse(database, warehouse.database(),
+                        WarehouseOptions.DEFAULT.withSettleDelay(properties.pipelines().settle()), clock)),
+                new DataMartTask(new DataMartExport(warehouse.database().getCollection(DataMartExport.DEFAULT_COLLECTION), dataMartS3Client,
+                        DataMartOptions.defaults().withTrainRatio(properties.pipelines().datamart().trainRatio())), dataMart));
+    }
+
+    @Bean
+    Path dataMartDirectory(CxrProperties properties)
+    {
+        String configured = properties.pipelines().datamart().directory();
+        return configured == null || configured.isBlank() ? properties.dataDir().resolve("datamart") : Path.of(configured);
+    }
+
+    @Bean
+    Reconciliation reconciliation(Database database, ObjectStore store, BackupConfig backupConfig, WarehouseConnection warehouse, Path dataMartDirectory)
+    {
+        return new Reconciliation(database, store, backupConfig, warehouse, dataMartDirectory);
+    }
+
+    @Bean(destroyMethod = "close")
+    PipelineService pipelineService(List<StageTask> stageTasks, Database database, CxrProperties properties)
+    {
+        return new PipelineService(stageTasks, new PipelineRuns(database, Clock.systemUTC()),
+                new PipelineService.RetryPolicy(properties.pipelines().attempts(), properties.pipelines().retryDelay()));
+    }
+
+    /** Registers each stage's cron; "-" means manual runs only. */
+    @Bean
+    SchedulingConfigurer pipelineSchedules(PipelineService pipelines, CxrProperties properties)
+    {
+        return (ScheduledTaskRegistrar registrar) -> {
+            CxrProperties.Pipelines p = properties.pipelines();
+            schedule(registrar, Stage.BACKUP, p.backup().cron(), pipelines);
+            schedule(registrar, Stage.WAREHOUSE, p.warehouse().cron(), pipelines);
+            schedule(registrar, Stage.DATAMART, p.datamart().cron(), pipelines);
+        };
+    }
+
+    private static void schedule(ScheduledTaskRegistrar registrar, Stage stage, String cron, PipelineService pipelines)
+    {
+        if (cron == null || cron.isBlank() || cron.equals("-")) {
+            return;
+        }
+        PipelineSchedule schedule = new PipelineSchedule(stage, cron, pipelines, Clock.systemUTC());
+        registrar.addCronTask(schedule::fire, cron);
+    }
+}

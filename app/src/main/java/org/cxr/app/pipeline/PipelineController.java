@@ -1,0 +1,75 @@
+package org.cxr.app.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.cxr.app.server.ApiError;
+import org.cxr.app.server.NotFoundException;
+import org.cxr.lake.pipeline.PipelineRun;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** Start pipeline runs and read the run history. */
+@RestController
+class PipelineController
+{
+    private final PipelineService pipelines;
+
+    PipelineController(PipelineService pipelines)
+    {
+        this.pipelines = requireNonNull(pipelines, "pipelines");
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record RunJson(long runId, String stage, String trigger, String status, Instant startedAt, Instant finishedAt, int attempts,
+            Long rowsRead, Long rowsWritten, String detail, String error)
+    {
+        static RunJson of(PipelineRun run)
+        {
+            return new RunJson(run.id(), run.stage(), run.trigger(), run.status().name(), run.startedAt(), run.finishedAt().orElse(null),
+                    run.attempts(), run.rowsRead().orElse(null), run.rowsWritten().orElse(null), run.detail().orElse(null), run.error().orElse(null));
+        }
+    }
+
+    record RunList(List<RunJson> items) {}
+
+    @PostMapping("/api/v1/pipelines/{stage}/runs")
+    ResponseEntity<RunJson> start(@PathVariable("stage") String stage)
+    {
+        PipelineRun run = pipelines.start(Stage.of(stage), "api");
+        return ResponseEntity.accepted().location(URI.create("/api/v1/pipelines/runs/" + run.id())).body(RunJson.of(run));
+    }
+
+    @GetMapping("/api/v1/pipelines/runs/{id}")
+    RunJson get(@PathVariable("id") long id)
+    {
+        return pipelines.runs().find(id).map(RunJson::of).orElseThrow(() -> new NotFoundException("No pipeline run with id " + id + "."));
+    }
+
+    @GetMapping("/api/v1/pipelines/runs")
+    RunList list(@RequestParam(name = "stage", required = false) String stage, @RequestParam(name = "limit", defaultValue = "50") int limit)
+    {
+        if (limit < 1 || limit > 500) {
+            throw new IllegalArgumentException("limit must be between 1 and 500.");
+        }
+        Optional<String> filter = Optional.ofNullable(stage).map(s -> Stage.of(s).id());
+        return new RunList(pipelines.runs().recent(filter, limit).stream().map(RunJson::of).toList());
+    }
+
+    @ExceptionHandler(StageBusyException.class)
+    ResponseEntity<ApiError> busy(StageBusyException e)
+    {
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(ApiError.of(409, "stage_busy", e.getMessage()));
+    }
+}

@@ -1,0 +1,174 @@
+package org.cxr.app.pipeline;
+
+import org.cxr.backup.BackupCatalog;
+import org.cxr.backup.BackupConfig;
+import org.cxr.backup.BackupVerifier;
+import org.cxr.backup.Manifest;
+import org.cxr.lake.db.Database;
+import org.cxr.lake.pipeline.Watermark;
+import org.cxr.lake.pipeline.Watermarks;
+import org.cxr.lake.store.ObjectStore;
+import org.cxr.warehouse.WarehouseCounts;
+import org.cxr.warehouse.WarehouseReader;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Compares what each layer holds: the relational lake, the Parquet backup (row counts and file checksums of every
+ * verified manifest), the warehouse and the data mart. Each stage is compared on what it has claimed so far (its
+ * watermark), so a stage that simply has not run since the last upload is not a difference; rows a purge removed
+ * from the database after their backup are reported as such, not as missing.
+ */
+public final class Reconciliation
+{
+    private final Database database;
+    private final ObjectStore store;
+    private final BackupConfig backupConfig;
+    private final WarehouseConnection warehouse;
+    private final Path dataMart;
+
+    public Reconciliation(Database database, ObjectStore store, BackupConfig backupConfig, WarehouseConnection warehouse, Path dataMart)
+    {
+        this.database = requireNonNull(database, "database");
+        this.store = requireNonNull(store, "store");
+        this.backupConfig = requireNonNull(backupConfig, "backupConfig");
+        this.warehouse = requireNonNull(warehouse, "warehouse");
+        this.dataMart = requireNonNull(dataMart, "dataMart");
+    }
+
+    /** What was compared ({@code lines}) and what differs ({@code differences}: each one means something is missing). */
+    public record Report(List<String> lines, List<String> differences, List<String> notes)
+    {
+        public boolean consistent()
+        {
+            return differences.isEmpty();
+        }
+    }
+
+    public Report run()
+    {
+        List<String> lines = new ArrayList<>();
+        List<String> differences = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        JdbcClient jdbc = JdbcClient.create(database.dataSource());
+        Watermarks watermarks = new Watermarks(database, Clock.systemUTC());
+
+        long images = count(jdbc, "SELECT COUNT(*) FROM image");
+        long inferences = count(jdbc, "SELECT COUNT(*) FROM inference");
+        long boxes = count(jdbc, "SELECT COUNT(*) FROM predicted_box");
+        lines.add("database: %d images, %d inferences, %d predicted boxes".formatted(images, inferences, boxes));
+
+        // Backup: every row up to the backup watermark must be in a verified manifest, byte for byte.
+        Watermark backupMark = watermarks.read("backup");
+        List<Manifest> manifests = new BackupCatalog(store, backupConfig).manifests();
+        long backedImages = manifests.stream().mapToLong(m -> m.rows().images()).sum();
+        long backedInferences = manifests.stream().mapToLong(m -> m.rows().inferences()).sum();
+        long backedBoxes = manifests.stream().mapToLong(m -> m.rows().predictedBoxes()).sum();
+        lines.add("backup: %d manifests, %d images, %d inferences, %d predicted boxes (watermark: inference %d)"
+                .formatted(manifests.size(), backedImages, backedInferences, backedBoxes, backupMark.inferenceId()));
+        long dbImagesInBackupRange = count(jdbc, "SELECT COUNT(*) FROM image WHERE id <= ?", backupMark.imageId());
+        long dbInferencesInBackupRange = count(jdbc, "SELECT COUNT(*) FROM inference WHERE id <= ?", backupMark.inferenceId());
+        long dbBoxesInBackupRange = count(jdbc, "SELECT COUNT(*) FROM predicted_box WHERE inference_id <= ?", backupMark.inferenceId());
+        compare(differences, notes, "backup", "images", dbImagesInBackupRange, backedImages);
+        compare(differences, notes, "backup", "inferences", dbInferencesInBackupRange, backedInferences);
+        compare(differences, notes, "backup", "predicted boxes", dbBoxesInBackupRange, backedBoxes);
+        BackupVerifier verifier = new BackupVerifier(store);
+        for (Manifest manifest : manifests) {
+            for (String problem : verifier.problems(manifest)) {
+                differences.add("backup run " + manifest.runId() + ": " + problem);
+            }
+        }
+        if (inferences > dbInferencesInBackupRange) {
+            notes.add("%d inference(s) are newer than the last backup; the next backup run takes them".formatted(inferences - dbInferencesInBackupRange));
+        }
+
+        // Warehouse: every inference up to its watermark is nested in its image's document.
+        Watermark warehouseMark = watermarks.read("warehouse");
+        WarehouseCounts stored = new WarehouseReader(warehouse.database()).counts();
+        lines.add("warehouse: %d documents, %d inferences, %d boxes (watermark: inference %d)"
+                .formatted(stored.documents(), stored.inferences(), stored.boxes(), warehouseMark.inferenceId()));
+        long dbWarehouseInferences = count(jdbc, "SELECT COUNT(*) FROM inference WHERE id <= ?", warehouseMark.inferenceId());
+        long dbWarehouseBoxes = count(jdbc, "SELECT COUNT(*) FROM predicted_box WHERE inference_id <= ?", warehouseMark.inferenceId());
+        long dbWarehouseImages = count(jdbc, "SELECT COUNT(DISTINCT image_id) FROM inference WHERE id <= ?", warehouseMark.inferenceId());
+        compare(differences, notes, "warehouse", "documents (images)", dbWarehouseImages, stored.documents());
+        compare(differences, notes, "warehouse", "inferences", dbWarehouseInferences, stored.inferences());
+        compare(differences, notes, "warehouse", "boxes", dbWarehouseBoxes, stored.boxes());
+
+        // Data mart: one COCO image per warehouse document.
+        Path train = dataMart.resolve("annotations/train.json");
+        Path validation = dataMart.resolve("annotations/val.json");
+        if (!Files.isRegularFile(train) || !Files.isRegularFile(validation)) {
+            if (stored.documents() > 0) {
+                differences.add("data mart: no export in " + dataMart + " yet, the warehouse holds " + stored.documents() + " documents");
+            }
+            lines.add("data mart: no export in " + dataMart);
+        }
+        else {
+            long[] t = cocoCounts(train);
+            long[] v = cocoCounts(validation);
+            lines.add("data mart: %d images (%d train, %d validation), %d annotations in %s".formatted(t[0] + v[0], t[0], v[0], t[1] + v[1], dataMart));
+            if (t[0] + v[0] < stored.documents()) {
+                differences.add("data mart: %d images, the warehouse holds %d documents".formatted(t[0] + v[0], stored.documents()));
+            }
+        }
+        return new Report(List.copyOf(lines), List.copyOf(differences), List.copyOf(notes));
+    }
+
+    private static void compare(List<String> differences, List<String> notes, String layer, String what, long expected, long actual)
+    {
+        if (actual < expected) {
+            differences.add("%s: %d %s missing (database %d, %s %d)".formatted(layer, expected - actual, what, expected, layer, actual));
+        }
+        else if (actual > expected) {
+            notes.add("%s holds %d %s no longer in the database (purged after backup, or restored elsewhere)".formatted(layer, actual - expected, what));
+        }
+    }
+
+    private static long count(JdbcClient jdbc, String sql, Object... params)
+    {
+        return jdbc.sql(sql).params(params).query(Long.class).single();
+    }
+
+    /** Images and annotations in a COCO file, read as a stream so a large export needs no memory. */
+    static long[] cocoCounts(Path file)
+    {
+        long images = 0;
+        long annotations = 0;
+        try (JsonParser parser = JsonMapper.builder().build().createParser(file.toFile())) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalStateException(file + " is not a COCO object");
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if ((name.equals("images") || name.equals("annotations")) && parser.currentToken() == JsonToken.START_ARRAY) {
+                    long n = 0;
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        parser.skipChildren();
+                        n++;
+                    }
+                    if (name.equals("images")) {
+                        images = n;
+                    }
+                    else {
+                        annotations = n;
+                    }
+                }
+                else {
+                    parser.skipChildren();
+                }
+            }
+        }
+        return new long[] {images, annotations};
+    }
+}

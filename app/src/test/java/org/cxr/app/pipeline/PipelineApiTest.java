@@ -1,0 +1,143 @@
+package org.cxr.app.pipeline;
+
+import org.cxr.app.TestModels;
+import org.cxr.app.server.CxrApplication;
+import org.cxr.app.server.Multipart;
+import org.cxr.detector.coco.CocoDataset;
+import org.cxr.detector.coco.CocoFiles;
+import org.cxr.phantom.PhantomGenerator;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Stages 3, 4 and 5 started over HTTP on the real stack, watched in the run history, and reconciled. */
+@SpringBootTest(classes = CxrApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class PipelineApiTest
+{
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static Path dataMart;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry)
+            throws IOException
+    {
+        Path dataDir = Files.createTempDirectory("cxr-pipeline-test");
+        dataMart = dataDir.resolve("mart");
+        registry.add("cxr.data-directory", dataDir::toString);
+        registry.add("cxr.embedded.postgres-port", () -> "0");
+        registry.add("cxr.embedded.s3-port", () -> "0");
+        registry.add("cxr.pipelines.warehouse.embedded-port", () -> "0");
+        registry.add("cxr.model.directory", TestModels.DEMO_MODEL::toString);
+        registry.add("cxr.pipelines.settle", () -> "0s");
+        registry.add("cxr.pipelines.datamart.directory", dataMart::toString);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Reconciliation reconciliation;
+
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    private URI uri(String path)
+    {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    private JsonNode runToTheEnd(String stage)
+            throws Exception
+    {
+        HttpResponse<String> started = client.send(HttpRequest.newBuilder(uri("/api/v1/pipelines/" + stage + "/runs"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        JsonNode run = JSON.readTree(started.body());
+        assertThat(run.get("stage").asString()).isEqualTo(stage);
+        long id = run.get("runId").asLong();
+        for (int i = 0; i < 600 && "RUNNING".equals(run.get("status").asString()); i++) {
+            Thread.sleep(100);
+            run = JSON.readTree(client.send(HttpRequest.newBuilder(uri("/api/v1/pipelines/runs/" + id)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        }
+        return run;
+    }
+
+    @Test
+    void backupWarehouseAndDataMartRunOverHttpAndTheLayersAgree()
+            throws Exception
+    {
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> created = new Multipart()
+                    .file("image", "pipeline-" + i + ".png", "image/png", TestModels.phantomPng(PhantomGenerator.imageSeed(4040, i % 3)))
+                    .post(client, uri("/api/v1/inferences"));
+            assertThat(created.statusCode()).isEqualTo(201);
+        }
+
+        JsonNode backup = runToTheEnd("backup");
+        JsonNode warehouse = runToTheEnd("warehouse");
+        JsonNode dataMartRun = runToTheEnd("datamart");
+
+        assertThat(backup.get("status").asString()).as(backup.toString()).isEqualTo("SUCCEEDED");
+        assertThat(JSON.readTree(backup.get("detail").asString()).get("inferences").asLong()).isEqualTo(4);
+        assertThat(warehouse.get("status").asString()).as(warehouse.toString()).isEqualTo("SUCCEEDED");
+        assertThat(JSON.readTree(warehouse.get("detail").asString()).get("inferencesAppended").asLong()).isEqualTo(4);
+        assertThat(dataMartRun.get("status").asString()).as(dataMartRun.toString()).isEqualTo("SUCCEEDED");
+
+        CocoDataset train = CocoFiles.read(dataMart.resolve("annotations/train.json"));
+        CocoDataset validation = CocoFiles.read(dataMart.resolve("annotations/val.json"));
+        assertThat(train.images().size() + validation.images().size()).isEqualTo(3);
+        assertThat(train.categories()).extracting(CocoDataset.Category::id).containsExactly(1, 2, 3, 4, 5);
+        for (CocoDataset.Image image : train.images()) {
+            assertThat(dataMart.resolve(image.fileName())).isRegularFile();
+        }
+
+        Reconciliation.Report report = reconciliation.run();
+        assertThat(report.differences()).as(String.join("\n", report.lines())).isEmpty();
+
+        // A second backup finds nothing new; the history shows every run, newest first.
+        JsonNode again = runToTheEnd("backup");
+        assertThat(again.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(again.get("rowsRead").asLong()).isZero();
+        JsonNode history = JSON.readTree(client.send(HttpRequest.newBuilder(uri("/api/v1/pipelines/runs?limit=10")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(history.get("items").get(0).get("runId").asLong()).isEqualTo(again.get("runId").asLong());
+        assertThat(history.get("items")).hasSizeGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void unknownStagesAndRunsGetClearErrors()
+            throws Exception
+    {
+        HttpResponse<String> unknown = client.send(HttpRequest.newBuilder(uri("/api/v1/pipelines/vacuum/runs"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(unknown.body()).get("message").asString()).contains("backup, warehouse and datamart");
+
+        HttpResponse<String> missing = client.send(HttpRequest.newBuilder(uri("/api/v1/pipelines/runs/987654")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theRunHistoryPageIsServed()
+            throws Exception
+    {
+        HttpResponse<String> page = client.send(HttpRequest.newBuilder(uri("/pipelines.html")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Run history", "/js/pipelines.js");
+    }
+}

@@ -1,0 +1,174 @@
+package org.cxr.backup;
+
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Rows to and from the records of the Parquet files; column names are the tables' own. */
+final class AvroRows
+{
+    private static final long MICROS_PER_SECOND = 1_000_000;
+
+    private AvroRows() {}
+
+    static GenericRecord image(ImageRow row)
+    {
+        GenericRecord record = new GenericData.Record(Dataset.IMAGES.schema());
+        record.put("id", row.id());
+        record.put("sha256", row.sha256());
+        record.put("bucket", row.bucket());
+        record.put("object_key", row.objectKey());
+        record.put("original_file_name", row.originalFileName());
+        record.put("media_type", row.mediaType());
+        record.put("width", row.width());
+        record.put("height", row.height());
+        record.put("size_bytes", row.sizeBytes());
+        record.put("first_seen", micros(row.firstSeen()));
+        return record;
+    }
+
+    static ImageRow image(GenericRecord record)
+    {
+        return new ImageRow(
+                (Long) record.get("id"),
+                string(record, "sha256"),
+                string(record, "bucket"),
+                string(record, "object_key"),
+                string(record, "original_file_name"),
+                string(record, "media_type"),
+                (Integer) record.get("width"),
+                (Integer) record.get("height"),
+                (Long) record.get("size_bytes"),
+                instant(record, "first_seen"));
+    }
+
+    static GenericRecord inference(InferenceRow row)
+    {
+        GenericRecord record = new GenericData.Record(Dataset.INFERENCES.schema());
+        record.put("id", row.id());
+        record.put("image_id", row.imageId());
+        record.put("created_at", micros(row.createdAt()));
+        record.put("confidence_threshold", row.confidenceThreshold());
+        record.put("nms_iou_threshold", row.nmsIouThreshold());
+        record.put("model_name", row.modelName());
+        record.put("model_version", row.modelVersion());
+        record.put("duration_ms", row.durationMs());
+        record.put("user_name", row.userName().orElse(null));
+        return record;
+    }
+
+    static InferenceRow inference(GenericRecord record)
+    {
+        return new InferenceRow(
+                (Long) record.get("id"),
+                (Long) record.get("image_id"),
+                instant(record, "created_at"),
+                (Double) record.get("confidence_threshold"),
+                (Double) record.get("nms_iou_threshold"),
+                string(record, "model_name"),
+                string(record, "model_version"),
+                (Long) record.get("duration_ms"),
+                Optional.ofNullable(record.get("user_name")).map(Object::toString));
+    }
+
+    static GenericRecord box(BoxRow row)
+    {
+        GenericRecord record = new GenericData.Record(Dataset.PREDICTED_BOXES.schema());
+        record.put("id", row.id());
+        record.put("inference_id", row.inferenceId());
+        record.put("class_id", row.classId());
+        record.put("class_name", row.className());
+        record.put("score", row.score());
+        record.put("x_min", row.xMin());
+        record.put("y_min", row.yMin());
+        record.put("x_max", row.xMax());
+        record.put("y_max", row.yMax());
+        return record;
+    }
+
+    static BoxRow box(GenericRecord record)
+    {
+        return new BoxRow(
+                (Long) record.get("id"),
+                (Long) record.get("inference_id"),
+                (Integer) record.get("class_id"),
+                string(record, "class_name"),
+                (Double) record.get("score"),
+                (Double) record.get("x_min"),
+                (Double) record.get("y_min"),
+                (Double) record.get("x_max"),
+                (Double) record.get("y_max"));
+    }
+
+    /** One row per box; an inference without boxes is one row whose box columns are null, as in a left join. */
+    static List<GenericRecord> detections(InferenceDetail detail)
+    {
+        if (detail.boxes().isEmpty()) {
+            return List.of(detection(detail.inference(), detail.image(), Optional.empty()));
+        }
+        List<GenericRecord> records = new ArrayList<>(detail.boxes().size());
+        for (BoxRow box : detail.boxes()) {
+            records.add(detection(detail.inference(), detail.image(), Optional.of(box)));
+        }
+        return records;
+    }
+
+    private static GenericRecord detection(InferenceRow inference, ImageRow image, Optional<BoxRow> box)
+    {
+        GenericRecord record = new GenericData.Record(Dataset.DETECTIONS.schema());
+        record.put("inference_id", inference.id());
+        record.put("created_at", micros(inference.createdAt()));
+        record.put("confidence_threshold", inference.confidenceThreshold());
+        record.put("nms_iou_threshold", inference.nmsIouThreshold());
+        record.put("model_name", inference.modelName());
+        record.put("model_version", inference.modelVersion());
+        record.put("duration_ms", inference.durationMs());
+        record.put("user_name", inference.userName().orElse(null));
+        record.put("image_id", image.id());
+        record.put("image_sha256", image.sha256());
+        record.put("bucket", image.bucket());
+        record.put("object_key", image.objectKey());
+        record.put("original_file_name", image.originalFileName());
+        record.put("media_type", image.mediaType());
+        record.put("width", image.width());
+        record.put("height", image.height());
+        record.put("size_bytes", image.sizeBytes());
+        record.put("first_seen", micros(image.firstSeen()));
+        record.put("box_id", box.map(BoxRow::id).orElse(null));
+        record.put("class_id", box.map(BoxRow::classId).orElse(null));
+        record.put("class_name", box.map(BoxRow::className).orElse(null));
+        record.put("score", box.map(BoxRow::score).orElse(null));
+        record.put("x_min", box.map(BoxRow::xMin).orElse(null));
+        record.put("y_min", box.map(BoxRow::yMin).orElse(null));
+        record.put("x_max", box.map(BoxRow::xMax).orElse(null));
+        record.put("y_max", box.map(BoxRow::yMax).orElse(null));
+        return record;
+    }
+
+    static long micros(Instant instant)
+    {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), MICROS_PER_SECOND), instant.getNano() / 1000);
+    }
+
+    static Instant instant(long micros)
+    {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, MICROS_PER_SECOND), Math.floorMod(micros, MICROS_PER_SECOND) * 1000);
+    }
+
+    private static Instant instant(GenericRecord record, String field)
+    {
+        Object value = record.get(field);
+        // Readers configured with Avro's time conversions hand back instants; plain ones the stored microseconds.
+        return value instanceof Instant instant ? instant : instant((Long) value);
+    }
+
+    private static String string(GenericRecord record, String field)
+    {
+        // Avro reads strings as its own Utf8 type.
+        return record.get(field).toString();
+    }
+}

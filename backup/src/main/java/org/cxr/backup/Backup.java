@@ -1,0 +1,224 @@
+package org.cxr.backup;
+
+import org.cxr.backup.LakeRows.Table;
+import org.cxr.lake.db.Database;
+import org.cxr.lake.pipeline.Watermark;
+import org.cxr.lake.pipeline.Watermarks;
+import org.cxr.lake.store.ObjectStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Stage 3: backs up what is new in the relational lake to S3 as Parquet, one dataset per table plus the {@code
+ * detections} join, partitioned by ingest date (the UTC date of {@code image.first_seen} and {@code
+ * inference.created_at}).
+ *
+ * <p>A run takes the rows after the stage's watermark, writes and uploads the files, reads every file back and checks
+ * it, stores the manifest, and only then moves the watermark. Every step can fail and the run be started again: the
+ * range of a run is stored before its first file and its keys follow from the watermark it starts from, so a retry
+ * backs up the same rows into the same keys, overwriting whatever a crashed attempt left; a manifest exists only for
+ * files that were checked, and the watermark moves only after it. Nothing is backed up twice or skipped.
+ *
+ * <p>Runs must not overlap (the application holds a lease per stage).
+ */
+public final class Backup
+{
+    public static final String STAGE = "backup";
+
+    private static final Logger log = LoggerFactory.getLogger(Backup.class);
+
+    private final ObjectStore store;
+    private final BackupConfig config;
+    private final Clock clock;
+    private final Faults faults;
+    private final Watermarks watermarks;
+    private final LakeRows lakeRows;
+    private final BackupLayout layout;
+    private final BackupCatalog catalog;
+    private final BackupVerifier verifier;
+
+    public Backup(Database database, ObjectStore store, BackupConfig config, Clock clock)
+    {
+        this(database, store, config, clock, Faults.NONE);
+    }
+
+    Backup(Database database, ObjectStore store, BackupConfig config, Clock clock, Faults faults)
+    {
+        requireNonNull(database, "database");
+        this.store = requireNonNull(store, "store");
+        this.config = requireNonNull(config, "config");
+        this.clock = requireNonNull(clock, "clock");
+        this.faults = requireNonNull(faults, "faults");
+        this.watermarks = new Watermarks(database, clock);
+        this.lakeRows = new LakeRows(database, config.pageSize());
+        this.layout = new BackupLayout(config.prefix());
+        this.catalog = new BackupCatalog(store, config);
+        this.verifier = new BackupVerifier(store);
+    }
+
+    /** Backs up what is new; throws if any step fails, in which case the watermark has not moved. */
+    public BackupResult run()
+    {
+        Instant start = clock.instant();
+        Watermark from = watermarks.read(STAGE);
+        String runId = BackupLayout.runId(from);
+        deleteStalePlans(runId);
+
+        Optional<Manifest> stored = catalog.manifest(runId);
+        if (stored.isPresent()) {
+            List<String> problems = verifier.problems(stored.get());
+            if (problems.isEmpty()) {
+                log.info("Backup run {}: an earlier attempt stored and verified everything; moving the watermark", runId);
+                return commit(stored.get(), true);
+            }
+            // Its files changed since they were verified: the manifest no longer vouches for them, and the run is done again.
+            log.warn("Backup run {}: the stored files no longer match the manifest, backing the range up again: {}", runId, problems);
+            store.delete(layout.manifest(runId));
+        }
+
+        RunPlan plan = plan(runId, from, start, stored);
+        if (plan.isEmpty()) {
+            log.info("Backup: nothing new after {}", from);
+            return BackupResult.nothingNew(from);
+        }
+        Manifest manifest = write(plan);
+        faults.beforeVerification(manifest);
+        verifier.verify(manifest);
+        storeManifest(manifest);
+        return commit(manifest, false);
+    }
+
+    private RunPlan plan(String runId, Watermark from, Instant start, Optional<Manifest> unverified)
+    {
+        Optional<RunPlan> planned = store.get(layout.plan(runId)).map(json -> Json.read(json, RunPlan.class, "plan " + layout.plan(runId)));
+        if (planned.isPresent()) {
+            if (!planned.get().from().equals(from)) {
+                throw new BackupException("Plan " + layout.plan(runId) + " starts at " + planned.get().from() + ", the watermark is at " + from);
+            }
+            log.info("Backup run {}: redoing the planned range {} to {} after an earlier attempt failed", runId, from, planned.get().to());
+            return planned.get();
+        }
+        RunPlan plan = unverified
+                .map(manifest -> new RunPlan(runId, start, manifest.createdAt(), manifest.watermarkFrom(), manifest.watermarkTo(), config.maxRowsPerFile()))
+                .orElseGet(() -> newPlan(runId, from, start));
+        if (!plan.isEmpty()) {
+            store.put(layout.plan(runId), Json.write(plan), BackupLayout.JSON_MEDIA_TYPE);
+        }
+        return plan;
+    }
+
+    private RunPlan newPlan(String runId, Watermark from, Instant start)
+    {
+        // Ids are handed out when a transaction inserts, but it may commit after one with a higher id: only rows old
+        // enough that every transaction of their time has committed are taken, and the range ends before the first
+        // row that is too young, so that no row can later appear below the new watermark.
+        Instant cutoff = start.minus(config.settleDelay());
+        long lastImage = lakeRows.scan(Table.IMAGE, from.imageId(), Long.MAX_VALUE, Optional.of(cutoff)).lastId();
+        long lastInference = lakeRows.scan(Table.INFERENCE, from.inferenceId(), Long.MAX_VALUE, Optional.of(cutoff)).lastId();
+        return new RunPlan(runId, start, cutoff, from, new Watermark(lastImage, lastInference), config.maxRowsPerFile());
+    }
+
+    private Manifest write(RunPlan plan)
+    {
+        Path workDirectory = config.workDirectory().orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir")));
+        List<ManifestFile> files = new ArrayList<>();
+
+        TableScan images = lakeRows.scan(Table.IMAGE, plan.from().imageId(), plan.to().imageId(), Optional.empty());
+        for (DayRange day : images.days()) {
+            try (PartitionWriter writer = partition(Dataset.IMAGES, day, plan, workDirectory)) {
+                lakeRows.forEachImage(day, row -> writer.write(AvroRows.image(row)));
+                files.addAll(checkRows(day, writer.finish()));
+            }
+        }
+
+        TableScan inferences = lakeRows.scan(Table.INFERENCE, plan.from().inferenceId(), plan.to().inferenceId(), Optional.empty());
+        for (DayRange day : inferences.days()) {
+            try (PartitionWriter inferenceWriter = partition(Dataset.INFERENCES, day, plan, workDirectory);
+                    PartitionWriter boxWriter = partition(Dataset.PREDICTED_BOXES, day, plan, workDirectory);
+                    PartitionWriter detectionWriter = partition(Dataset.DETECTIONS, day, plan, workDirectory)) {
+                lakeRows.forEachInference(day, detail -> {
+                    inferenceWriter.write(AvroRows.inference(detail.inference()));
+                    detail.boxes().forEach(box -> boxWriter.write(AvroRows.box(box)));
+                    AvroRows.detections(detail).forEach(detectionWriter::write);
+                });
+                files.addAll(checkRows(day, inferenceWriter.finish()));
+                files.addAll(boxWriter.finish());
+                files.addAll(detectionWriter.finish());
+            }
+        }
+
+        DatasetCounts rows = DatasetCounts.NONE;
+        for (ManifestFile file : files) {
+            rows = rows.plus(file.dataset(), file.rows());
+        }
+        return new Manifest(Manifest.FORMAT_VERSION, plan.runId(), clock.instant(), plan.from(), plan.to(), rows, files);
+    }
+
+    private PartitionWriter partition(Dataset dataset, DayRange day, RunPlan plan, Path workDirectory)
+    {
+        return new PartitionWriter(dataset, day.date(), plan.runId(), plan.maxRowsPerFile(), layout, store, workDirectory, faults);
+    }
+
+    /** The rows of a range never change (the lake only inserts, and purges only what is behind the watermark). */
+    private static List<ManifestFile> checkRows(DayRange day, List<ManifestFile> files)
+    {
+        long written = files.stream().mapToLong(ManifestFile::rows).sum();
+        if (written != day.rows()) {
+            throw new BackupException("The rows of " + day.date() + " with ids " + day.firstId() + " to " + day.lastId() + " changed during the backup: "
+                    + day.rows() + " found, " + written + " written");
+        }
+        return files;
+    }
+
+    private void storeManifest(Manifest manifest)
+    {
+        String key = layout.manifest(manifest.runId());
+        byte[] json = Json.write(manifest);
+        store.put(key, json, BackupLayout.JSON_MEDIA_TYPE);
+        if (!store.get(key).map(storedJson -> Arrays.equals(storedJson, json)).orElse(false)) {
+            throw new BackupException("Manifest " + key + " does not read back as written");
+        }
+    }
+
+    private BackupResult commit(Manifest manifest, boolean resumed)
+    {
+        faults.beforeWatermark(manifest);
+        watermarks.advance(STAGE, manifest.watermarkTo());
+        deletePlan(manifest.runId());
+        BackupResult result = BackupResult.of(manifest, layout.manifest(manifest.runId()), resumed);
+        log.info("Backup run {}: {} to {}, {} files, {} bytes, rows {}", manifest.runId(), result.from(), result.to(), result.files(), result.bytes(), result.rows());
+        return result;
+    }
+
+    private void deletePlan(String runId)
+    {
+        try {
+            store.delete(layout.plan(runId));
+        }
+        catch (RuntimeException e) {
+            // The run is committed; the next run deletes the plan as stale.
+            log.warn("Backup run {}: cannot delete its plan", runId, e);
+        }
+    }
+
+    /** A plan of another run id belongs to a run that has been committed since (or to a database restored since). */
+    private void deleteStalePlans(String runId)
+    {
+        String current = layout.plan(runId);
+        for (String key : catalog.keys(layout.planPrefix())) {
+            if (!key.equals(current)) {
+                store.delete(key);
+            }
+        }
+    }
+}

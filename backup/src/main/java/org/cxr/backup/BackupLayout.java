@@ -1,0 +1,63 @@
+package org.cxr.backup;
+
+import org.cxr.lake.pipeline.Watermark;
+
+import java.time.LocalDate;
+import java.util.Locale;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Where everything of a backup lives under its prefix:
+ * <pre>
+ * &lt;prefix&gt;&lt;dataset&gt;/ingest_date=YYYY-MM-DD/run-&lt;runId&gt;-part-00000.parquet
+ * &lt;prefix&gt;manifests/run-&lt;runId&gt;.json
+ * &lt;prefix&gt;plans/run-&lt;runId&gt;.json
+ * </pre>
+ * The run id is derived from the watermark the run starts from, which stays put until the run is verified; so every
+ * attempt at one run, however often it crashes, writes the same keys, and a retry overwrites what an earlier attempt
+ * left instead of adding a second copy.
+ */
+final class BackupLayout
+{
+    static final String PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet";
+    static final String JSON_MEDIA_TYPE = "application/json";
+
+    private final String prefix;
+
+    BackupLayout(String prefix)
+    {
+        this.prefix = requireNonNull(prefix, "prefix");
+    }
+
+    /** Zero-padded, so that listings show runs in order (readers order manifests by their watermarks, not by key). */
+    static String runId(Watermark from)
+    {
+        return String.format(Locale.ROOT, "%012d-%012d", from.imageId(), from.inferenceId());
+    }
+
+    String dataFile(Dataset dataset, LocalDate ingestDate, String runId, int part)
+    {
+        return String.format(Locale.ROOT, "%s%s/ingest_date=%s/run-%s-part-%05d.parquet", prefix, dataset.directory(), ingestDate, runId, part);
+    }
+
+    String manifestPrefix()
+    {
+        return prefix + "manifests/";
+    }
+
+    String manifest(String runId)
+    {
+        return manifestPrefix() + "run-" + runId + ".json";
+    }
+
+    String planPrefix()
+    {
+        return prefix + "plans/";
+    }
+
+    String plan(String runId)
+    {
+        return planPrefix() + "run-" + runId + ".json";
+    }
+}

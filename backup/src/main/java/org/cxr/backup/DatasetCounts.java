@@ -1,0 +1,33 @@
+package org.cxr.backup;
+
+/** Rows per dataset of a backup run. */
+public record DatasetCounts(long images, long inferences, long predictedBoxes, long detections)
+{
+    public static final DatasetCounts NONE = new DatasetCounts(0, 0, 0, 0);
+
+    public DatasetCounts
+    {
+        if (images < 0 || inferences < 0 || predictedBoxes < 0 || detections < 0) {
+            throw new IllegalArgumentException("row counts cannot be negative");
+        }
+    }
+
+    public long of(Dataset dataset)
+    {
+        return switch (dataset) {
+            case IMAGES -> images;
+            case INFERENCES -> inferences;
+            case PREDICTED_BOXES -> predictedBoxes;
+            case DETECTIONS -> detections;
+        };
+    }
+
+    public DatasetCounts plus(Dataset dataset, long rows)
+    {
+        return new DatasetCounts(
+                images + (dataset == Dataset.IMAGES ? rows : 0),
+                inferences + (dataset == Dataset.INFERENCES ? rows : 0),
+                predictedBoxes + (dataset == Dataset.PREDICTED_BOXES ? rows : 0),
+                detections + (dataset == Dataset.DETECTIONS ? rows : 0));
+    }
+}

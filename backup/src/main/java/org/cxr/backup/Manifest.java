@@ -1,0 +1,54 @@
+package org.cxr.backup;
+
+import org.cxr.lake.pipeline.Watermark;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What one backup run committed: every row of the lake with an image id in {@code (watermarkFrom.imageId,
+ * watermarkTo.imageId]} or an inference id in {@code (watermarkFrom.inferenceId, watermarkTo.inferenceId]}, in the
+ * listed files. A manifest is written only after each of its files was read back and checked, so the backup is exactly
+ * the files the manifests list; anything else under the backup prefix is not part of it.
+ */
+public record Manifest(
+        int formatVersion,
+        String runId,
+        Instant createdAt,
+        Watermark watermarkFrom,
+        Watermark watermarkTo,
+        DatasetCounts rows,
+        List<ManifestFile> files)
+{
+    public static final int FORMAT_VERSION = 1;
+
+    /** Run order: each run starts where the previous verified one ended. */
+    public static final Comparator<Manifest> RUN_ORDER = Comparator.<Manifest>comparingLong(manifest -> manifest.watermarkFrom().inferenceId())
+            .thenComparingLong(manifest -> manifest.watermarkFrom().imageId());
+
+    public Manifest
+    {
+        requireNonNull(runId, "runId");
+        requireNonNull(createdAt, "createdAt");
+        requireNonNull(watermarkFrom, "watermarkFrom");
+        requireNonNull(watermarkTo, "watermarkTo");
+        requireNonNull(rows, "rows");
+        files = List.copyOf(requireNonNull(files, "files"));
+        if (formatVersion != FORMAT_VERSION) {
+            throw new IllegalArgumentException("Unsupported manifest format version " + formatVersion + " (this version reads " + FORMAT_VERSION + ")");
+        }
+    }
+
+    public long sizeBytes()
+    {
+        return files.stream().mapToLong(ManifestFile::sizeBytes).sum();
+    }
+
+    public List<ManifestFile> files(Dataset dataset)
+    {
+        return files.stream().filter(file -> file.dataset() == dataset).toList();
+    }
+}

@@ -1,0 +1,75 @@
+package org.cxr.backup;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Parquet through parquet-avro on plain files and byte arrays: no Hadoop file system is involved, only the few Hadoop
+ * classes the Parquet writer still loads.
+ */
+final class ParquetFiles
+{
+    // parquet-avro keeps the Avro schema it wrote with in the footer; a reader compares it with the dataset's.
+    private static final String AVRO_SCHEMA_KEY = "parquet.avro.schema";
+    private static final long ROW_GROUP_BYTES = 32L * 1024 * 1024;
+
+    private ParquetFiles() {}
+
+    static ParquetWriter<GenericRecord> writer(Path file, Schema schema)
+    {
+        try {
+            return AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
+                    .withConf(new PlainParquetConfiguration())
+                    .withDataModel(GenericData.get())
+                    .withSchema(schema)
+                    .withCompressionCodec(CompressionCodecName.ZSTD)
+                    .withRowGroupSize(ROW_GROUP_BYTES)
+                    .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                    .build();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot create Parquet file " + file, e);
+        }
+    }
+
+    /** What the footer says: how many rows the file holds, and the Avro schema it was written with. */
+    static Footer footer(byte[] parquet)
+            throws IOException
+    {
+        try (ParquetFileReader reader = ParquetFileReader.open(new ByteArrayInputFile(parquet), ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+            return new Footer(reader.getRecordCount(), Optional.ofNullable(reader.getFileMetaData().getKeyValueMetaData().get(AVRO_SCHEMA_KEY)).map(new Schema.Parser()::parse));
+        }
+    }
+
+    static long forEachRecord(byte[] parquet, Consumer<GenericRecord> consumer)
+            throws IOException
+    {
+        long rows = 0;
+        try (ParquetReader<GenericRecord> reader = AvroParquetReader.genericRecordReader(new ByteArrayInputFile(parquet), new PlainParquetConfiguration())) {
+            for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
+                consumer.accept(record);
+                rows++;
+            }
+        }
+        return rows;
+    }
+
+    record Footer(long rows, Optional<Schema> avroSchema) {}
+}

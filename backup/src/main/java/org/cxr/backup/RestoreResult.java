@@ -1,0 +1,20 @@
+package org.cxr.backup;
+
+import org.cxr.lake.pipeline.Watermark;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What a restore loaded.
+ *
+ * @param imagesMerged image rows not loaded because an earlier run's backup holds the same image (by SHA-256) under
+ *         another id: an image purged and later uploaded again; their inferences point at the earlier row
+ * @param watermark the backup watermark after the restore: the end of the last restored run
+ */
+public record RestoreResult(int manifests, int files, long bytes, long images, long inferences, long predictedBoxes, long imagesMerged, Watermark watermark)
+{
+    public RestoreResult
+    {
+        requireNonNull(watermark, "watermark");
+    }
+}

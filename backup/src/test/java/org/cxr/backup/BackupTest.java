@@ -1,0 +1,526 @@
+package org.cxr.backup;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.schema.MessageType;
+import org.cxr.lake.ContentHash;
+import org.cxr.lake.IngestResult;
+import org.cxr.lake.pipeline.Watermark;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.cxr.backup.TestLake.box;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BackupTest
+{
+    private static final String FIRST_RUN = "000000000000-000000000000";
+
+    private TestServers servers;
+    private TestLake lake;
+
+    @BeforeAll
+    void startServers(@TempDir Path folder)
+    {
+        servers = TestServers.postgres(folder);
+    }
+
+    @AfterAll
+    void stopServers()
+            throws Exception
+    {
+        servers.close();
+    }
+
+    @BeforeEach
+    void newLake()
+    {
+        lake = servers.newLake();
+    }
+
+    @AfterEach
+    void closeLake()
+    {
+        lake.close();
+    }
+
+    @Test
+    void backsUpEachTableAndTheDetectionsJoinAsParquetPartitionedByIngestDate()
+    {
+        byte[] reuploaded = TestLake.uniquePng();
+        IngestResult first = lake.ingest("2030-03-01T10:00:00Z", reuploaded, box(1, 0.91), box(4, 0.62));
+        IngestResult nothingFound = lake.ingest("2030-03-01T23:59:59.999999Z", TestLake.uniquePng(), "empty.png", Optional.empty());
+        IngestResult again = lake.ingest("2030-03-02T09:00:00Z", reuploaded, box(2, 0.7));
+        IngestResult third = lake.ingest("2030-03-02T10:00:00Z", box(0, 0.55));
+
+        BackupResult result = lake.backupAt("2030-03-02T12:00:00Z");
+
+        assertThat(result.runId()).contains(FIRST_RUN);
+        assertThat(result.from()).isEqualTo(Watermark.START);
+        assertThat(result.to()).isEqualTo(new Watermark(third.imageId(), third.inferenceId()));
+        assertThat(lake.watermark(Backup.STAGE)).isEqualTo(result.to());
+        assertThat(result.rows()).isEqualTo(new DatasetCounts(3, 4, 4, 5));
+        assertThat(lake.dataKeys()).containsExactlyInAnyOrder(
+                "backups/images/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet",
+                "backups/images/ingest_date=2030-03-02/run-" + FIRST_RUN + "-part-00000.parquet",
+                "backups/inferences/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet",
+                "backups/inferences/ingest_date=2030-03-02/run-" + FIRST_RUN + "-part-00000.parquet",
+                "backups/predicted_boxes/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet",
+                "backups/predicted_boxes/ingest_date=2030-03-02/run-" + FIRST_RUN + "-part-00000.parquet",
+                "backups/detections/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet",
+                "backups/detections/ingest_date=2030-03-02/run-" + FIRST_RUN + "-part-00000.parquet");
+        assertThat(result.files()).isEqualTo(8);
+        assertThat(result.manifestKey()).contains("backups/manifests/run-" + FIRST_RUN + ".json");
+        // Plans exist only while a run is unfinished.
+        assertThat(lake.keys("backups/plans/")).isEmpty();
+
+        // The image uploaded again on the second day stays in the partition of the day it was first seen.
+        assertThat(ids(lake.records("backups/images/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet"), "id"))
+                .containsExactly(first.imageId(), nothingFound.imageId());
+        assertThat(ids(lake.records("backups/inferences/ingest_date=2030-03-02/run-" + FIRST_RUN + "-part-00000.parquet"), "id"))
+                .containsExactly(again.inferenceId(), third.inferenceId());
+
+        GenericRecord image = lake.records("backups/images/ingest_date=2030-03-02/run-" + FIRST_RUN + "-part-00000.parquet").get(0);
+        Map<String, Object> imageRow = lake.rows("image").get(2);
+        assertThat(image.get("id")).isEqualTo(imageRow.get("id"));
+        assertThat(image.get("sha256").toString()).isEqualTo(imageRow.get("sha256"));
+        assertThat(image.get("bucket").toString()).isEqualTo(lake.store.bucket());
+        assertThat(image.get("object_key").toString()).isEqualTo(third.objectKey());
+        assertThat(image.get("original_file_name").toString()).isEqualTo("chest \"front\" 'ß' ✓.png");
+        assertThat(image.get("media_type").toString()).isEqualTo("image/png");
+        assertThat(image.get("width")).isEqualTo(512);
+        assertThat(image.get("height")).isEqualTo(384);
+        assertThat(image.get("size_bytes")).isEqualTo(300L);
+        assertThat(AvroRows.instant((Long) image.get("first_seen"))).isEqualTo(Instant.parse("2030-03-02T10:00:00Z"));
+
+        List<GenericRecord> detections = lake.records("backups/detections/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet");
+        assertThat(detections).extracting(record -> record.get("inference_id")).containsExactly(first.inferenceId(), first.inferenceId(), nothingFound.inferenceId());
+        assertThat(detections).extracting(record -> String.valueOf(record.get("class_name"))).containsExactly("Cardiomegaly", "Nodule/Mass", "null");
+        GenericRecord withoutBoxes = detections.get(2);
+        for (String boxColumn : List.of("box_id", "class_id", "class_name", "score", "x_min", "y_min", "x_max", "y_max", "user_name")) {
+            assertThat(withoutBoxes.get(boxColumn)).as(boxColumn).isNull();
+        }
+        assertThat(withoutBoxes.get("image_sha256").toString()).isEqualTo(nothingFound.sha256());
+        assertThat(AvroRows.instant((Long) withoutBoxes.get("created_at"))).isEqualTo(Instant.parse("2030-03-01T23:59:59.999999Z"));
+
+        List<GenericRecord> boxes = lake.backedUp(Dataset.PREDICTED_BOXES);
+        assertThat(boxes).extracting(record -> record.get("inference_id"))
+                .containsExactly(first.inferenceId(), first.inferenceId(), again.inferenceId(), third.inferenceId());
+        assertThat(boxes.get(0).get("score")).isEqualTo(0.91);
+        assertThat(boxes.get(0).get("x_min")).isEqualTo(11.5);
+        assertThat(boxes.get(0).get("y_max")).isEqualTo(220.91);
+    }
+
+    @Test
+    void theFilesHaveTheTablesColumnsWithUtcMicrosecondTimestampsAndZstdCompression()
+            throws Exception
+    {
+        lake.ingest("2030-03-01T10:00:00Z", box(1, 0.9));
+        lake.backupAt("2030-03-01T10:00:00Z");
+
+        MessageType images = schema("backups/images/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet");
+        assertThat(images.toString()).contains(
+                "required int64 id;",
+                "required binary sha256 (STRING);",
+                "required binary original_file_name (STRING);",
+                "required int32 width;",
+                "required int64 size_bytes;",
+                "required int64 first_seen (TIMESTAMP(MICROS,true));");
+        assertThat(images.getFieldCount()).isEqualTo(10);
+        MessageType inferences = schema("backups/inferences/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet");
+        assertThat(inferences.toString()).contains("required int64 image_id;", "required int64 created_at (TIMESTAMP(MICROS,true));", "required double nms_iou_threshold;",
+                "optional binary user_name (STRING);");
+        assertThat(inferences.getFieldCount()).isEqualTo(9);
+        assertThat(schema("backups/predicted_boxes/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet").getFieldCount()).isEqualTo(9);
+        MessageType detections = schema("backups/detections/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet");
+        assertThat(detections.toString()).contains("optional int64 box_id;", "optional double score;", "required binary image_sha256 (STRING);");
+        assertThat(detections.getFieldCount()).isEqualTo(26);
+
+        try (ParquetFileReader reader = open("backups/images/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet")) {
+            assertThat(reader.getRowGroups().get(0).getColumns().get(0).getCodec().name()).isEqualTo("ZSTD");
+        }
+    }
+
+    @Test
+    void aSecondRunBacksUpOnlyWhatIsNewAndARunWithNothingNewWritesNothing()
+    {
+        byte[] png = TestLake.uniquePng();
+        IngestResult first = lake.ingest("2030-03-01T10:00:00Z", png, box(1, 0.9));
+        lake.ingest("2030-03-01T11:00:00Z", box(2, 0.8));
+        BackupResult firstRun = lake.backupAt("2030-03-01T12:00:00Z");
+
+        IngestResult reupload = lake.ingest("2030-03-01T13:00:00Z", png, box(3, 0.7), box(4, 0.6));
+        IngestResult newImage = lake.ingest("2030-03-02T08:00:00Z");
+        List<String> keysBefore = lake.dataKeys();
+        BackupResult secondRun = lake.backupAt("2030-03-02T09:00:00Z");
+
+        assertThat(secondRun.from()).isEqualTo(firstRun.to());
+        assertThat(secondRun.to()).isEqualTo(new Watermark(newImage.imageId(), newImage.inferenceId()));
+        assertThat(secondRun.rows()).isEqualTo(new DatasetCounts(1, 2, 2, 3));
+        String secondRunId = BackupLayout.runId(firstRun.to());
+        assertThat(secondRun.runId()).contains(secondRunId);
+        assertThat(lake.dataKeys()).containsAll(keysBefore).hasSize(keysBefore.size() + 6);
+        assertThat(lake.dataKeys()).filteredOn(key -> key.contains(secondRunId)).containsExactlyInAnyOrder(
+                "backups/images/ingest_date=2030-03-02/run-" + secondRunId + "-part-00000.parquet",
+                "backups/inferences/ingest_date=2030-03-01/run-" + secondRunId + "-part-00000.parquet",
+                "backups/inferences/ingest_date=2030-03-02/run-" + secondRunId + "-part-00000.parquet",
+                "backups/predicted_boxes/ingest_date=2030-03-01/run-" + secondRunId + "-part-00000.parquet",
+                "backups/detections/ingest_date=2030-03-01/run-" + secondRunId + "-part-00000.parquet",
+                "backups/detections/ingest_date=2030-03-02/run-" + secondRunId + "-part-00000.parquet");
+        assertThat(lake.backedUpIds(Dataset.INFERENCES, "id")).containsExactly(first.inferenceId(), first.inferenceId() + 1, reupload.inferenceId(), newImage.inferenceId());
+        assertThat(lake.backedUpIds(Dataset.IMAGES, "id")).isEqualTo(lake.ids("image"));
+        assertThat(lake.backedUpIds(Dataset.PREDICTED_BOXES, "id")).isEqualTo(lake.ids("predicted_box"));
+
+        List<String> everythingBefore = lake.keys("backups/");
+        BackupResult nothingNew = lake.backupAt("2030-03-09T00:00:00Z");
+
+        assertThat(nothingNew.runId()).isEmpty();
+        assertThat(nothingNew.files()).isZero();
+        assertThat(nothingNew.rows()).isEqualTo(DatasetCounts.NONE);
+        assertThat(nothingNew.to()).isEqualTo(secondRun.to());
+        assertThat(lake.watermark(Backup.STAGE)).isEqualTo(secondRun.to());
+        assertThat(lake.keys("backups/")).isEqualTo(everythingBefore);
+    }
+
+    @Test
+    void theManifestListsEveryFileWithItsSizeRowCountAndChecksum()
+            throws Exception
+    {
+        lake.ingest("2030-03-01T10:00:00Z", box(1, 0.9), box(2, 0.8));
+        lake.ingest("2030-03-02T10:00:00Z");
+        BackupResult result = lake.backupAt("2030-03-02T10:00:00Z");
+
+        byte[] json = lake.store.get("backups/manifests/run-" + FIRST_RUN + ".json").orElseThrow();
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains(
+                "\"runId\" : \"" + FIRST_RUN + "\"",
+                "\"createdAt\" : \"2030-03-02T10:00:01Z\"",
+                "\"watermarkFrom\" : {",
+                "\"ingestDate\" : \"2030-03-01\"",
+                "\"dataset\" : \"predicted_boxes\"");
+        Manifest manifest = lake.manifests().get(0);
+        assertThat(manifest.runId()).isEqualTo(FIRST_RUN);
+        assertThat(manifest.createdAt()).isEqualTo(Instant.parse("2030-03-02T10:00:01Z"));
+        assertThat(manifest.watermarkFrom()).isEqualTo(Watermark.START);
+        assertThat(manifest.watermarkTo()).isEqualTo(result.to());
+        assertThat(manifest.rows()).isEqualTo(result.rows());
+        assertThat(manifest.files()).extracting(ManifestFile::key).containsExactlyInAnyOrderElementsOf(lake.dataKeys());
+        for (ManifestFile file : manifest.files()) {
+            byte[] bytes = lake.store.get(file.key()).orElseThrow();
+            assertThat(file.sizeBytes()).as(file.key()).isEqualTo(bytes.length);
+            assertThat(file.sha256()).as(file.key()).isEqualTo(ContentHash.sha256(bytes));
+            assertThat(file.rows()).as(file.key()).isEqualTo(lake.records(file.key()).size());
+            assertThat(file.key()).contains("/" + file.dataset().directory() + "/ingest_date=" + file.ingestDate() + "/");
+        }
+        assertThat(manifest.files(Dataset.DETECTIONS)).extracting(ManifestFile::rows).containsExactly(2L, 1L);
+        assertThat(result.bytes()).isEqualTo(manifest.sizeBytes());
+    }
+
+    @Test
+    void rowsYoungerThanTheSettleDelayWaitSoThatATransactionCommittingOutOfIdOrderIsNotSkipped()
+            throws Exception
+    {
+        BackupConfig config = TestLake.CONFIG.withSettleDelay(Duration.ofSeconds(60));
+        Instant start = Instant.parse("2030-03-01T10:00:00Z");
+        long slowInferenceId;
+        try (Connection slow = lake.database.dataSource().getConnection()) {
+            // An upload whose transaction takes the lower ids and is still open while a later upload commits.
+            slow.setAutoCommit(false);
+            long imageId = insertReturningId(slow, "INSERT INTO image (sha256, bucket, object_key, original_file_name, media_type, width, height, size_bytes, first_seen) "
+                    + "VALUES ('" + "a".repeat(64) + "', 'b', 'k', 'slow.png', 'image/png', 1, 1, 1, ?) RETURNING id", start);
+            slowInferenceId = insertReturningId(slow, "INSERT INTO inference (image_id, created_at, confidence_threshold, nms_iou_threshold, model_name, model_version, duration_ms) "
+                    + "VALUES (" + imageId + ", ?, 0.5, 0.5, 'm', 'v', 1) RETURNING id", start);
+            IngestResult fast = lake.ingest("2030-03-01T10:00:01Z", box(0, 0.9));
+            assertThat(fast.inferenceId()).isGreaterThan(slowInferenceId);
+
+            lake.clock.set("2030-03-01T10:00:30Z");
+            BackupResult tooEarly = lake.backup(config, Faults.NONE).run();
+
+            assertThat(tooEarly.runId()).isEmpty();
+            assertThat(lake.watermark(Backup.STAGE)).isEqualTo(Watermark.START);
+            slow.commit();
+        }
+
+        lake.clock.set("2030-03-01T10:02:00Z");
+        BackupResult later = lake.backup(config, Faults.NONE).run();
+
+        assertThat(later.rows().inferences()).isEqualTo(2);
+        assertThat(lake.backedUpIds(Dataset.INFERENCES, "id")).containsExactly(slowInferenceId, slowInferenceId + 1);
+    }
+
+    @Test
+    void aRangeEndsBeforeTheFirstRowThatIsTooYoungEvenIfLaterIdsAreOldEnough()
+    {
+        BackupConfig config = TestLake.CONFIG.withSettleDelay(Duration.ofSeconds(60));
+        // Two application instances whose clocks disagree: the lower id carries the later time.
+        IngestResult young = lake.ingest("2030-03-01T10:00:30Z", box(0, 0.9));
+        IngestResult old = lake.ingest("2030-03-01T10:00:00Z", box(1, 0.9));
+
+        lake.clock.set("2030-03-01T10:01:15Z");
+        BackupResult first = lake.backup(config, Faults.NONE).run();
+
+        assertThat(first.runId()).isEmpty();
+        lake.clock.set("2030-03-01T10:01:31Z");
+        BackupResult second = lake.backup(config, Faults.NONE).run();
+
+        assertThat(second.to()).isEqualTo(new Watermark(old.imageId(), old.inferenceId()));
+        assertThat(lake.backedUpIds(Dataset.INFERENCES, "id")).containsExactly(young.inferenceId(), old.inferenceId());
+    }
+
+    @Test
+    void pagesThroughTheRowsAndSplitsAPartitionIntoPartsOfBoundedSize()
+    {
+        List<Long> inferenceIds = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            inferenceIds.add(lake.ingest("2030-03-01T10:00:0" + i + "Z", box(i % 5, 0.5)).inferenceId());
+        }
+        lake.clock.set("2030-03-01T11:00:00Z");
+        BackupResult result = lake.backup(TestLake.CONFIG.withPageSize(2).withMaxRowsPerFile(3), Faults.NONE).run();
+
+        assertThat(result.rows()).isEqualTo(new DatasetCounts(7, 7, 7, 7));
+        assertThat(lake.dataKeys()).filteredOn(key -> key.startsWith("backups/inferences/")).containsExactly(
+                "backups/inferences/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet",
+                "backups/inferences/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00001.parquet",
+                "backups/inferences/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00002.parquet");
+        assertThat(lake.manifests().get(0).files(Dataset.INFERENCES)).extracting(ManifestFile::rows).containsExactly(3L, 3L, 1L);
+        assertThat(lake.backedUpIds(Dataset.INFERENCES, "id")).isEqualTo(inferenceIds);
+        assertThat(lake.backedUpIds(Dataset.DETECTIONS, "box_id")).isEqualTo(lake.ids("predicted_box"));
+    }
+
+    @Test
+    void aCorruptedFileFailsVerificationAndTheWatermarkStaysUntilARunSucceeds()
+    {
+        lake.ingest("2030-03-01T10:00:00Z", box(1, 0.9));
+        lake.ingest("2030-03-02T10:00:00Z", box(2, 0.9));
+        lake.clock.set("2030-03-02T11:00:00Z");
+        String victim = "backups/predicted_boxes/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet";
+        Faults corruptOneFile = new Faults()
+        {
+            @Override
+            public void beforeVerification(Manifest manifest)
+            {
+                byte[] bytes = lake.store.get(victim).orElseThrow();
+                bytes[bytes.length / 2] ^= 0x5a;
+                lake.store.put(victim, bytes, "application/octet-stream");
+            }
+        };
+
+        assertThatThrownBy(() -> lake.backup(TestLake.CONFIG, corruptOneFile).run())
+                .isInstanceOf(BackupException.class)
+                .hasMessageContaining("failed verification")
+                .hasMessageContaining(victim + " has SHA-256");
+        assertThat(lake.watermark(Backup.STAGE)).isEqualTo(Watermark.START);
+        assertThat(lake.manifests()).isEmpty();
+
+        BackupResult retry = lake.backup().run();
+
+        assertThat(retry.runId()).contains(FIRST_RUN);
+        assertThat(lake.watermark(Backup.STAGE)).isEqualTo(retry.to());
+        lake.assertBackupHoldsEveryRowOnce();
+        assertThat(new BackupVerifier(lake.store).problems(lake.manifests().get(0))).isEmpty();
+    }
+
+    @Test
+    void aRunThatLosesS3HalfwayConvergesWhenRunAgainWithNothingDuplicatedOrLost()
+    {
+        lake.ingest("2030-03-01T10:00:00Z", box(1, 0.9));
+        lake.ingest("2030-03-01T11:00:00Z");
+        lake.ingest("2030-03-02T10:00:00Z", box(2, 0.9), box(3, 0.8));
+        lake.clock.set("2030-03-02T11:00:00Z");
+        AtomicInteger uploaded = new AtomicInteger();
+        Faults outageAfterThreeFiles = new Faults()
+        {
+            @Override
+            public void afterDataFileUploaded(String key)
+            {
+                if (uploaded.incrementAndGet() == 3) {
+                    servers.stopS3();
+                }
+            }
+        };
+
+        try {
+            assertThatThrownBy(() -> lake.backup(TestLake.CONFIG, outageAfterThreeFiles).run()).isInstanceOf(RuntimeException.class);
+        }
+        finally {
+            servers.restartS3();
+        }
+        assertThat(uploaded).hasValue(3);
+        assertThat(lake.watermark(Backup.STAGE)).isEqualTo(Watermark.START);
+        assertThat(lake.manifests()).isEmpty();
+        assertThat(lake.keys("backups/plans/")).containsExactly("backups/plans/run-" + FIRST_RUN + ".json");
+        // New rows while the backup is down belong to the next run, not to the retry of this one.
+        IngestResult meanwhile = lake.ingest("2030-03-02T11:30:00Z", box(4, 0.5));
+        lake.clock.set("2030-03-02T12:00:00Z");
+
+        BackupResult retry = lake.backup().run();
+
+        assertThat(retry.runId()).contains(FIRST_RUN);
+        assertThat(retry.to().inferenceId()).isEqualTo(meanwhile.inferenceId() - 1);
+        assertThat(retry.files()).isEqualTo(8);
+        assertThat(lake.keys("backups/plans/")).isEmpty();
+        BackupResult next = lake.backup().run();
+        assertThat(next.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1));
+        lake.assertBackupHoldsEveryRowOnce();
+    }
+
+    @Test
+    void aCrashAfterTheManifestIsStoredIsFinishedByTheNextRunWithoutWritingAgain()
+    {
+        lake.ingest("2030-03-01T10:00:00Z", box(1, 0.9));
+        lake.clock.set("2030-03-01T11:00:00Z");
+        Faults crashBeforeWatermark = new Faults()
+        {
+            @Override
+            public void beforeWatermark(Manifest manifest)
+            {
+                throw new IllegalStateException("the process died");
+            }
+        };
+
+        assertThatThrownBy(() -> lake.backup(TestLake.CONFIG, crashBeforeWatermark).run()).hasMessage("the process died");
+        assertThat(lake.watermark(Backup.STAGE)).isEqualTo(Watermark.START);
+        assertThat(lake.manifests()).hasSize(1);
+
+        AtomicInteger uploads = new AtomicInteger();
+        BackupResult resumed = lake.backup(TestLake.CONFIG, new Faults()
+        {
+            @Override
+            public void afterDataFileUploaded(String key)
+            {
+                uploads.incrementAndGet();
+            }
+        }).run();
+
+        assertThat(resumed.resumed()).isTrue();
+        assertThat(uploads).hasValue(0);
+        assertThat(resumed.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1));
+        assertThat(lake.watermark(Backup.STAGE)).isEqualTo(resumed.to());
+        assertThat(lake.keys("backups/plans/")).isEmpty();
+        lake.assertBackupHoldsEveryRowOnce();
+    }
+
+    @Test
+    void aStoredRunWhoseFilesNoLongerMatchTheirManifestIsBackedUpAgainBeforeTheWatermarkMoves()
+    {
+        lake.ingest("2030-03-01T10:00:00Z", box(1, 0.9));
+        lake.clock.set("2030-03-01T11:00:00Z");
+        assertThatThrownBy(() -> lake.backup(TestLake.CONFIG, new Faults()
+        {
+            @Override
+            public void beforeWatermark(Manifest manifest)
+            {
+                throw new IllegalStateException("the process died");
+            }
+        }).run()).hasMessage("the process died");
+        String images = lake.manifests().get(0).files(Dataset.IMAGES).get(0).key();
+        lake.store.put(images, "not parquet".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
+        // Rows that arrive meanwhile wait for the next run: the range of the interrupted run does not grow.
+        lake.ingest("2030-03-01T11:30:00Z", box(2, 0.9));
+        lake.clock.set("2030-03-01T12:00:00Z");
+
+        BackupResult again = lake.backup().run();
+
+        assertThat(again.resumed()).isFalse();
+        assertThat(again.runId()).contains(FIRST_RUN);
+        assertThat(again.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1));
+        assertThat(new BackupVerifier(lake.store).problems(lake.manifests().get(0))).isEmpty();
+        lake.backup().run();
+        lake.assertBackupHoldsEveryRowOnce();
+    }
+
+    @Test
+    void theVerifierReportsMissingCorruptedAndMiscountedFiles()
+    {
+        lake.ingest("2030-03-01T10:00:00Z", box(1, 0.9));
+        lake.ingest("2030-03-02T10:00:00Z", box(1, 0.9));
+        lake.backupAt("2030-03-02T10:00:00Z");
+        Manifest manifest = lake.manifests().get(0);
+        BackupVerifier verifier = new BackupVerifier(lake.store);
+        assertThat(verifier.problems(manifest)).isEmpty();
+
+        ManifestFile images = manifest.files(Dataset.IMAGES).get(0);
+        ManifestFile boxes = manifest.files(Dataset.PREDICTED_BOXES).get(1);
+        ManifestFile detections = manifest.files(Dataset.DETECTIONS).get(0);
+        lake.store.delete(images.key());
+        byte[] truncated = lake.store.get(boxes.key()).orElseThrow();
+        lake.store.put(boxes.key(), Arrays.copyOf(truncated, truncated.length - 1), "application/octet-stream");
+        List<ManifestFile> files = new ArrayList<>(manifest.files());
+        files.set(files.indexOf(detections), new ManifestFile(detections.key(), detections.dataset(), detections.ingestDate(), 2, detections.sizeBytes(), detections.sha256()));
+        Manifest miscounted = new Manifest(manifest.formatVersion(), manifest.runId(), manifest.createdAt(), manifest.watermarkFrom(), manifest.watermarkTo(), manifest.rows(), files);
+
+        assertThat(verifier.problems(miscounted)).containsExactlyInAnyOrder(
+                images.key() + " is missing",
+                boxes.key() + " has " + (boxes.sizeBytes() - 1) + " bytes, the manifest says " + boxes.sizeBytes(),
+                detections.key() + " holds 1 rows, the manifest says 2");
+        assertThatThrownBy(() -> verifier.verify(miscounted)).isInstanceOf(BackupException.class).hasMessageContaining(images.key() + " is missing");
+    }
+
+    @Test
+    void backsUpUnderAnotherPrefix()
+    {
+        lake.ingest("2030-03-01T10:00:00Z", box(1, 0.9));
+        lake.clock.set("2030-03-01T11:00:00Z");
+
+        BackupResult result = lake.backup(TestLake.CONFIG.withPrefix("archive/lake/"), Faults.NONE).run();
+
+        assertThat(result.manifestKey()).contains("archive/lake/manifests/run-" + FIRST_RUN + ".json");
+        assertThat(lake.keys("archive/lake/")).contains("archive/lake/images/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet");
+        assertThat(lake.keys("backups/")).isEmpty();
+    }
+
+    private long insertReturningId(Connection connection, String sql, Instant time)
+            throws Exception
+    {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, OffsetDateTime.ofInstant(time, ZoneOffset.UTC));
+            try (ResultSet resultSet = statement.executeQuery()) {
+                resultSet.next();
+                return resultSet.getLong(1);
+            }
+        }
+    }
+
+    private static List<Long> ids(List<GenericRecord> records, String column)
+    {
+        return records.stream().map(record -> (Long) record.get(column)).toList();
+    }
+
+    private MessageType schema(String key)
+            throws Exception
+    {
+        try (ParquetFileReader reader = open(key)) {
+            return reader.getFileMetaData().getSchema();
+        }
+    }
+
+    private ParquetFileReader open(String key)
+            throws Exception
+    {
+        return ParquetFileReader.open(new ByteArrayInputFile(lake.store.get(key).orElseThrow()), ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+    }
+}

@@ -1,0 +1,159 @@
+package org.cxr.backup;
+
+import org.cxr.lake.IngestResult;
+import org.cxr.lake.pipeline.Watermark;
+import org.cxr.lake.pipeline.Watermarks;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.cxr.backup.TestLake.box;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PurgeTest
+{
+    private static final Duration TWO_WEEKS = Duration.ofDays(14);
+
+    private TestServers servers;
+    private TestLake lake;
+
+    @BeforeAll
+    void startServers(@TempDir Path folder)
+    {
+        servers = TestServers.postgres(folder);
+    }
+
+    @AfterAll
+    void stopServers()
+            throws Exception
+    {
+        servers.close();
+    }
+
+    @BeforeEach
+    void newLake()
+    {
+        lake = servers.newLake();
+    }
+
+    @AfterEach
+    void closeLake()
+    {
+        lake.close();
+    }
+
+    @Test
+    void deletesOnlyRowsThatAreInAVerifiedBackupAndOlderThanTheCutoff()
+    {
+        byte[] shared = TestLake.uniquePng();
+        IngestResult oldOfSharedImage = lake.ingest("2030-01-01T10:00:00Z", shared, box(1, 0.9), box(2, 0.8));
+        IngestResult oldAlone = lake.ingest("2030-01-02T10:00:00Z", box(3, 0.7));
+        IngestResult recentOfSharedImage = lake.ingest("2030-01-20T10:00:00Z", shared, box(4, 0.6));
+        IngestResult recentAlone = lake.ingest("2030-01-21T10:00:00Z");
+        lake.backupAt("2030-01-21T10:00:00Z");
+        // Stamped long ago (a slow clock), but after the backup: not in it, so it stays however old it is.
+        IngestResult oldButNotBackedUp = lake.ingest("2030-01-03T10:00:00Z", box(0, 0.5));
+
+        lake.clock.set("2030-01-30T00:00:00Z");
+        PurgeResult result = purge(PurgeConfig.defaults()).run(TWO_WEEKS);
+
+        assertThat(result.cutoff()).isEqualTo(Instant.parse("2030-01-16T00:00:00Z"));
+        assertThat(result.limit()).isEqualTo(new Watermark(recentAlone.imageId(), recentAlone.inferenceId()));
+        assertThat(result.inferencesDeleted()).isEqualTo(2);
+        assertThat(result.predictedBoxesDeleted()).isEqualTo(3);
+        assertThat(result.imagesDeleted()).isEqualTo(1);
+        assertThat(lake.ids("inference")).containsExactly(recentOfSharedImage.inferenceId(), recentAlone.inferenceId(), oldButNotBackedUp.inferenceId());
+        assertThat(lake.ids("image")).containsExactly(oldOfSharedImage.imageId(), recentAlone.imageId(), oldButNotBackedUp.imageId());
+        assertThat(lake.sql.sql("SELECT inference_id FROM predicted_box ORDER BY id").query(Long.class).list())
+                .containsExactly(recentOfSharedImage.inferenceId(), oldButNotBackedUp.inferenceId());
+        // The backup refers to the image bytes; they stay.
+        assertThat(lake.store.exists(oldAlone.objectKey())).isTrue();
+        assertThat(lake.store.exists(oldOfSharedImage.objectKey())).isTrue();
+        // Everything deleted is still in the backup.
+        assertThat(lake.backedUpIds(Dataset.INFERENCES, "id")).contains(oldOfSharedImage.inferenceId(), oldAlone.inferenceId());
+        assertThat(lake.backedUpIds(Dataset.IMAGES, "id")).contains(oldAlone.imageId());
+    }
+
+    @Test
+    void runningAgainDeletesNothingMoreAndALaterBackupLetsTheRestGo()
+    {
+        lake.ingest("2030-01-01T10:00:00Z", box(1, 0.9));
+        lake.backupAt("2030-01-01T10:00:00Z");
+        IngestResult notYetBackedUp = lake.ingest("2030-01-02T10:00:00Z", box(2, 0.9));
+        lake.clock.set("2030-02-01T00:00:00Z");
+        Purge purge = purge(PurgeConfig.defaults());
+        assertThat(purge.run(TWO_WEEKS).inferencesDeleted()).isEqualTo(1);
+
+        PurgeResult again = purge.run(TWO_WEEKS);
+
+        assertThat(again.inferencesDeleted()).isZero();
+        assertThat(again.imagesDeleted()).isZero();
+        assertThat(again.batches()).isZero();
+        assertThat(lake.ids("inference")).containsExactly(notYetBackedUp.inferenceId());
+
+        lake.backupAt("2030-02-01T00:00:00Z");
+        PurgeResult afterBackup = purge.run(TWO_WEEKS);
+
+        assertThat(afterBackup.inferencesDeleted()).isEqualTo(1);
+        assertThat(afterBackup.imagesDeleted()).isEqualTo(1);
+        assertThat(lake.ids("inference")).isEmpty();
+        assertThat(lake.ids("image")).isEmpty();
+    }
+
+    @Test
+    void deletesInBatchesOfTheConfiguredSize()
+    {
+        for (int day = 1; day <= 5; day++) {
+            lake.ingest("2030-01-0" + day + "T10:00:00Z", box(1, 0.9));
+        }
+        lake.backupAt("2030-01-05T10:00:00Z");
+        lake.clock.set("2030-02-01T00:00:00Z");
+
+        PurgeResult result = purge(PurgeConfig.defaults().withBatchSize(2)).run(TWO_WEEKS);
+
+        assertThat(result.inferencesDeleted()).isEqualTo(5);
+        assertThat(result.predictedBoxesDeleted()).isEqualTo(5);
+        assertThat(result.imagesDeleted()).isEqualTo(5);
+        // Three batches of inferences (2, 2, 1) and three of images.
+        assertThat(result.batches()).isEqualTo(6);
+        assertThat(lake.ids("image")).isEmpty();
+    }
+
+    @Test
+    void waitsForEveryOtherRequiredStageToHaveReadTheRows()
+    {
+        IngestResult first = lake.ingest("2030-01-01T10:00:00Z", box(1, 0.9));
+        IngestResult second = lake.ingest("2030-01-02T10:00:00Z", box(2, 0.9));
+        lake.backupAt("2030-01-02T10:00:00Z");
+        new Watermarks(lake.database, lake.clock).advance("warehouse", new Watermark(first.imageId(), first.inferenceId()));
+        lake.clock.set("2030-02-01T00:00:00Z");
+
+        PurgeResult result = purge(PurgeConfig.defaults().withAlsoRequiredStages(List.of("warehouse"))).run(TWO_WEEKS);
+
+        assertThat(result.limit()).isEqualTo(new Watermark(first.imageId(), first.inferenceId()));
+        assertThat(lake.ids("inference")).containsExactly(second.inferenceId());
+        assertThat(lake.ids("image")).containsExactly(second.imageId());
+    }
+
+    @Test
+    void refusesANegativeAge()
+    {
+        assertThatThrownBy(() -> purge(PurgeConfig.defaults()).run(Duration.ofDays(-1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private Purge purge(PurgeConfig config)
+    {
+        return new Purge(lake.database, config, lake.clock);
+    }
+}

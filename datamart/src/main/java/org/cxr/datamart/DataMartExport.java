@@ -1,0 +1,256 @@
+package org.cxr.datamart;
+
+import com.mongodb.client.MongoCollection;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Stage 5: the warehouse's images and their predicted boxes, exported to a local folder as a COCO dataset with a
+ * train and a validation split (the on-premise data mart). See {@link DataMartLayout} for the folder's layout,
+ * {@link Split} for the split, {@link WarehouseDocuments} for which inference of an image becomes its annotations.
+ * <p>
+ * A run reads the warehouse one page at a time in {@code _id} order, makes sure each image's file is in the folder
+ * (fetching only the missing or damaged ones), and streams each split's COCO file. Ids come from the warehouse (image
+ * id = {@code imageId}, annotation id = {@code boxId}), so the same warehouse gives byte-identical files. A run that
+ * stops anywhere leaves only complete, verified images and the previous COCO files; the next run converges.
+ * Images that leave the warehouse keep their files (they are no longer in the COCO files).
+ */
+public final class DataMartExport
+{
+    public static final String DEFAULT_DATABASE = "x_ray";
+    public static final String DEFAULT_COLLECTION = "images";
+
+    private static final Logger log = LoggerFactory.getLogger(DataMartExport.class);
+
+    private final MongoCollection<Document> images;
+    private final S3Client s3;
+    private final DataMartOptions options;
+
+    /**
+     * @param images the warehouse's image collection (by default {@value #DEFAULT_COLLECTION} in {@value #DEFAULT_DATABASE})
+     * @param s3 the client the images are fetched with, from each document's {@code bucket}; the caller owns and closes it
+     */
+    public DataMartExport(MongoCollection<Document> images, S3Client s3, DataMartOptions options)
+    {
+        this.images = requireNonNull(images, "images");
+        this.s3 = requireNonNull(s3, "s3");
+        this.options = requireNonNull(options, "options");
+    }
+
+    public DataMartExport(MongoCollection<Document> images, S3Client s3)
+    {
+        this(images, s3, DataMartOptions.defaults());
+    }
+
+    /**
+     * Exports into {@code outDir}, creating it if needed.
+     *
+     * @throws DataMartException if the export did not finish (another run holds the folder, the warehouse or S3
+     * failed, the disk is full); the folder stays consistent and the next run converges
+     */
+    public DataMartResult run(Path outDir)
+    {
+        requireNonNull(outDir, "outDir");
+        long start = System.nanoTime();
+        DataMartLayout layout = new DataMartLayout(outDir);
+        try {
+            Files.createDirectories(layout.imagesDirectory());
+            Files.createDirectories(layout.annotationsDirectory());
+            try (ExportLock ignored = ExportLock.acquire(layout.root())) {
+                int leftovers = TemporaryFiles.deleteLeftovers(layout.imagesDirectory()) + TemporaryFiles.deleteLeftovers(layout.annotationsDirectory());
+                if (leftovers > 0) {
+                    log.info("Removed {} temporary files an interrupted export left in {}", leftovers, layout.root());
+                }
+                DataMartResult result = export(layout, start);
+                log.info("Exported {} images ({} train, {} val) and {} annotations to {}: {} downloaded ({} bytes), {} already present, {} skipped, in {}",
+                        result.images(), result.train().images(), result.validation().images(), result.annotations(), layout.root(),
+                        result.imagesDownloaded(), result.bytesDownloaded(), result.imagesAlreadyPresent(), result.skipped().total(), result.elapsed());
+                return result;
+            }
+        }
+        catch (DataMartException e) {
+            throw e;
+        }
+        catch (IOException e) {
+            throw new DataMartException("Data mart export to " + layout.root() + " failed: " + e, e);
+        }
+        catch (RuntimeException e) {
+            throw new DataMartException("Data mart export to " + layout.root() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private DataMartResult export(DataMartLayout layout, long start)
+            throws IOException
+    {
+        WarehouseDocuments documents = new WarehouseDocuments(options.classNames());
+        LocalImages localImages = new LocalImages(s3, layout);
+        Tally tally = new Tally();
+        Map<Split, CocoSplitWriter> writers = new EnumMap<>(Split.class);
+        ExecutorService downloads = Executors.newFixedThreadPool(options.parallelDownloads(), new DownloadThreads());
+        try {
+            for (Split split : Split.values()) {
+                writers.put(split, CocoSplitWriter.open(layout.annotationFile(split), split, options.classNames()));
+            }
+            WarehousePages pages = new WarehousePages(images, options.pageSize());
+            for (List<Document> page = pages.next(); !page.isEmpty(); page = pages.next()) {
+                exportPage(page, documents, localImages, downloads, writers, tally);
+            }
+            Map<Split, SplitCounts> counts = new EnumMap<>(Split.class);
+            for (Split split : Split.values()) {
+                counts.put(split, writers.get(split).commit());
+            }
+            return new DataMartResult(
+                    layout.root(),
+                    counts.get(Split.TRAIN),
+                    counts.get(Split.VALIDATION),
+                    tally.downloaded,
+                    tally.alreadyPresent,
+                    tally.bytesDownloaded,
+                    new SkippedImages(tally.invalid, tally.withoutInference, tally.missingObjects, tally.hashMismatches),
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
+        finally {
+            downloads.shutdownNow();
+            for (CocoSplitWriter writer : writers.values()) {
+                writer.close();
+            }
+            awaitTermination(downloads);
+        }
+    }
+
+    /** Fetches the page's images in parallel, then writes the page in order, so the output does not depend on timing. */
+    private void exportPage(
+            List<Document> page,
+            WarehouseDocuments documents,
+            LocalImages localImages,
+            ExecutorService downloads,
+            Map<Split, CocoSplitWriter> writers,
+            Tally tally)
+            throws IOException
+    {
+        List<WarehouseImage> labelled = new ArrayList<>(page.size());
+        for (Document document : page) {
+            WarehouseImage image;
+            try {
+                image = documents.parse(document);
+            }
+            catch (InvalidDocumentException e) {
+                log.warn("Warehouse document {} left out of the dataset: {}", document.get("_id"), e.getMessage());
+                tally.invalid++;
+                continue;
+            }
+            if (image.inference().isEmpty()) {
+                log.warn("Image {} has no inference; left out of the dataset", image.sha256());
+                tally.withoutInference++;
+                continue;
+            }
+            labelled.add(image);
+        }
+
+        List<Future<LocalImages.Outcome>> outcomes = new ArrayList<>(labelled.size());
+        for (WarehouseImage image : labelled) {
+            outcomes.add(downloads.submit(() -> localImages.ensurePresent(image)));
+        }
+        for (int i = 0; i < labelled.size(); i++) {
+            WarehouseImage image = labelled.get(i);
+            LocalImages.Outcome outcome = await(outcomes, i);
+            tally.bytesDownloaded += outcome.bytesDownloaded();
+            switch (outcome.status()) {
+                case ALREADY_PRESENT -> tally.alreadyPresent++;
+                case DOWNLOADED -> tally.downloaded++;
+                case MISSING_OBJECT -> tally.missingObjects++;
+                case HASH_MISMATCH -> tally.hashMismatches++;
+            }
+            if (outcome.status() == LocalImages.Status.ALREADY_PRESENT || outcome.status() == LocalImages.Status.DOWNLOADED) {
+                writers.get(Split.of(image.sha256(), options.trainRatio())).add(image, image.inference().orElseThrow());
+            }
+        }
+    }
+
+    private static LocalImages.Outcome await(List<Future<LocalImages.Outcome>> outcomes, int index)
+            throws IOException
+    {
+        try {
+            return outcomes.get(index).get();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcomes.forEach(outcome -> outcome.cancel(true));
+            throw new DataMartException("Interrupted while fetching images", e);
+        }
+        catch (ExecutionException e) {
+            outcomes.forEach(outcome -> outcome.cancel(true));
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException ioException) {
+                throw ioException;
+            }
+            if (cause instanceof RuntimeException runtimeException) {
+                throw runtimeException;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new UncheckedIOException(new IOException(cause));
+        }
+    }
+
+    private static void awaitTermination(ExecutorService downloads)
+    {
+        try {
+            // A cancelled download deletes its temporary file on its way out; give it the moment it needs.
+            if (!downloads.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("Image downloads still running after the export ended");
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Counts of one run; touched only by the run's own thread. */
+    private static final class Tally
+    {
+        long downloaded;
+        long alreadyPresent;
+        long bytesDownloaded;
+        long invalid;
+        long withoutInference;
+        long missingObjects;
+        long hashMismatches;
+    }
+
+    private static final class DownloadThreads
+            implements ThreadFactory
+    {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable runnable)
+        {
+            Thread thread = new Thread(runnable, "datamart-download-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.cxr.datamart;
+
+import org.cxr.lake.ContentHash;
+import org.cxr.lake.MediaType;
+
+import java.nio.file.Path;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Where things are in the data mart's folder:
+ * <pre>
+ * DIR/
+ *   images/&lt;sha256&gt;.png|jpg      the image bytes, named by their SHA-256
+ *   annotations/train.json         COCO, the training split
+ *   annotations/val.json           COCO, the validation split
+ * </pre>
+ * An image's {@code file_name} in the COCO files is relative to {@code DIR}, the dataset root (the image root that
+ * torchvision's {@code CocoDetection}, Detectron2's {@code register_coco_instances} and MMDetection's
+ * {@code data_root} take), e.g. {@code images/<sha256>.png}; it is not relative to the JSON file's own folder.
+ * <p>
+ * A local name is made only of a validated lower-case hex SHA-256 and a fixed extension, so nothing stored in the
+ * warehouse (the user's file name, the object key) can steer a write outside the folder.
+ */
+public final class DataMartLayout
+{
+    public static final String IMAGES_DIRECTORY = "images";
+    public static final String ANNOTATIONS_DIRECTORY = "annotations";
+
+    private final Path root;
+    private final Path images;
+    private final Path annotations;
+
+    public DataMartLayout(Path root)
+    {
+        this.root = requireNonNull(root, "root").toAbsolutePath().normalize();
+        this.images = this.root.resolve(IMAGES_DIRECTORY);
+        this.annotations = this.root.resolve(ANNOTATIONS_DIRECTORY);
+    }
+
+    public Path root()
+    {
+        return root;
+    }
+
+    public Path imagesDirectory()
+    {
+        return images;
+    }
+
+    public Path annotationsDirectory()
+    {
+        return annotations;
+    }
+
+    public Path annotationFile(Split split)
+    {
+        return annotations.resolve(split.fileStem() + ".json");
+    }
+
+    /** The image's COCO {@code file_name}: its path relative to the root, with forward slashes on every system. */
+    public static String relativeImageName(String sha256, MediaType mediaType)
+    {
+        ContentHash.checkSha256(sha256);
+        requireNonNull(mediaType, "mediaType");
+        return IMAGES_DIRECTORY + "/" + sha256 + "." + mediaType.extension();
+    }
+
+    public Path imageFile(String sha256, MediaType mediaType)
+    {
+        ContentHash.checkSha256(sha256);
+        Path file = images.resolve(sha256 + "." + mediaType.extension()).normalize();
+        // Cannot fail with a validated hash; kept so that a future change to the naming cannot silently escape.
+        if (!file.getParent().equals(images)) {
+            throw new IllegalStateException("Image path outside " + images + ": " + file);
+        }
+        return file;
+    }
+}

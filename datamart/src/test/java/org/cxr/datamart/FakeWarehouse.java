@@ -1,0 +1,132 @@
+package org.cxr.datamart;
+
+import org.bson.Document;
+import org.cxr.lake.ContentHash;
+import org.cxr.lake.MediaType;
+import org.cxr.lake.store.ObjectKeys;
+import org.cxr.lake.store.ObjectStore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import java.util.Random;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Builds warehouse documents of the shape Stage 4 writes, with made-up image bytes: the export never decodes an image,
+ * it only moves and hashes the bytes, so a format signature followed by random bytes is enough.
+ */
+final class FakeWarehouse
+{
+    static final Instant EPOCH = Instant.parse("2025-01-01T00:00:00Z");
+    static final List<String> CLASSES = DataMartOptions.DEFAULT_CLASS_NAMES;
+
+    private final TestLake lake;
+
+    FakeWarehouse(TestLake lake)
+    {
+        this.lake = requireNonNull(lake, "lake");
+    }
+
+    record FakeImage(String sha256, long imageId, MediaType mediaType, byte[] bytes, Document document)
+    {
+        String objectKey()
+        {
+            return document.getString("objectKey");
+        }
+
+        String relativeFileName()
+        {
+            return "images/" + sha256 + "." + mediaType.extension();
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Document> inferences()
+        {
+            return (List<Document>) document.get("inferences");
+        }
+    }
+
+    /** An image with made-up bytes (the same for the same id) and the given inferences, not stored yet. */
+    static FakeImage image(long imageId, MediaType mediaType, List<Document> inferences)
+    {
+        Random random = new Random(imageId * 7919 + 17);
+        byte[] signature = mediaType == MediaType.PNG ? new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'} : new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff};
+        byte[] bytes = Arrays.copyOf(signature, signature.length + 32 + random.nextInt(200));
+        for (int i = signature.length; i < bytes.length; i++) {
+            bytes[i] = (byte) random.nextInt(256);
+        }
+        String sha256 = ContentHash.sha256(bytes);
+        Document document = new Document("_id", sha256)
+                .append("imageId", imageId)
+                .append("bucket", TestLake.BUCKET)
+                .append("objectKey", ObjectKeys.image(sha256, mediaType))
+                .append("fileName", "upload-" + imageId + "." + mediaType.extension())
+                .append("mediaType", mediaType.mimeType())
+                .append("width", 1024 + random.nextInt(1024))
+                .append("height", 1024 + random.nextInt(1024))
+                .append("sizeBytes", (long) bytes.length)
+                .append("firstSeen", Date.from(EPOCH.plusSeconds(imageId)))
+                .append("inferences", new ArrayList<>(inferences));
+        return new FakeImage(sha256, imageId, mediaType, bytes, document);
+    }
+
+    /** An image with one inference holding {@code boxes} random boxes (ids {@code imageId * 100 + k}). */
+    static FakeImage imageWithBoxes(long imageId, int boxes)
+    {
+        Random random = new Random(imageId);
+        List<Document> detections = new ArrayList<>();
+        for (int k = 0; k < boxes; k++) {
+            double xMin = random.nextInt(800) + random.nextDouble();
+            double yMin = random.nextInt(800) + random.nextDouble();
+            detections.add(detection(imageId * 100 + k, random.nextInt(CLASSES.size()), 0.5 + random.nextDouble() / 2,
+                    xMin, yMin, xMin + 10 + random.nextInt(200) + random.nextDouble(), yMin + 10 + random.nextInt(200) + random.nextDouble()));
+        }
+        return image(imageId, imageId % 3 == 0 ? MediaType.JPEG : MediaType.PNG, List.of(inference(imageId * 10, EPOCH.plusSeconds(imageId), detections)));
+    }
+
+    static Document inference(long inferenceId, Instant createdAt, List<Document> detections)
+    {
+        return new Document("inferenceId", inferenceId)
+                .append("createdAt", Date.from(createdAt))
+                .append("model", new Document("name", "cxr-demo-phantom").append("version", "1.0.0"))
+                .append("thresholds", new Document("confidence", 0.4).append("nmsIou", 0.5))
+                .append("durationMs", 42L)
+                .append("user", null)
+                .append("detections", new ArrayList<>(detections));
+    }
+
+    static Document detection(long boxId, int classId, double score, double xMin, double yMin, double xMax, double yMax)
+    {
+        return new Document("boxId", boxId)
+                .append("classId", classId)
+                .append("className", CLASSES.get(classId))
+                .append("score", score)
+                .append("box", new Document("xMin", xMin).append("yMin", yMin).append("xMax", xMax).append("yMax", yMax));
+    }
+
+    /** Puts the bytes in S3 under the document's key and the documents in the warehouse. */
+    void store(List<FakeImage> images)
+    {
+        ObjectStore store = lake.store();
+        for (FakeImage image : images) {
+            store.put(image.objectKey(), image.bytes(), image.mediaType().mimeType());
+        }
+        insert(images.stream().map(FakeImage::document).toList());
+    }
+
+    void store(FakeImage... images)
+    {
+        store(List.of(images));
+    }
+
+    void insert(List<Document> documents)
+    {
+        for (int from = 0; from < documents.size(); from += 1000) {
+            lake.images().insertMany(documents.subList(from, Math.min(documents.size(), from + 1000)));
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package org.cxr.warehouse;
+
+import com.mongodb.ReadPreference;
+import com.mongodb.bulk.BulkWriteResult;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.PushOptions;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+import org.bson.Document;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+import static org.cxr.warehouse.DocumentShape.ID;
+import static org.cxr.warehouse.DocumentShape.INFERENCES;
+import static org.cxr.warehouse.DocumentShape.INFERENCE_ID;
+
+/**
+ * Writes a page of image documents with one unordered bulk write, so that writing it twice, or after a partial write,
+ * leaves the same documents as writing it once.
+ *
+ * <p>Each operation is correct whatever runs before it, as an unordered bulk write promises no order:
+ * <ul>
+ * <li>a new image is one upsert that creates the document with the page's inferences ({@code $setOnInsert}), and does
+ * nothing to a document that exists;
+ * <li>each inference is also pushed on its own, guarded by {@code "inferences.inferenceId": {$ne: id}}, so it is added
+ * to an existing document only if absent, and a push that finds no document changes nothing (the upsert brings it);
+ * <li>pushes keep the array sorted by inference id ({@code $sort}), so the order is the same however the operations
+ * and runs interleave.
+ * </ul>
+ * Inferences the document is known to have already are not sent again. Only operators that Amazon DocumentDB supports
+ * are used, and no transaction.
+ */
+final class DocumentWriter
+{
+    private static final PushOptions SORTED_BY_INFERENCE_ID = new PushOptions().sortDocument(new Document(INFERENCE_ID, 1));
+
+    private final MongoCollection<Document> images;
+
+    DocumentWriter(MongoDatabase database)
+    {
+        // What the page already holds, and whether the write arrived, are read from the primary even when the
+        // connection string prefers secondaries, which may lag.
+        this.images = requireNonNull(database, "database").getCollection(DocumentShape.COLLECTION).withReadPreference(ReadPreference.primary());
+    }
+
+    PageWrite write(List<ImageDocument> page)
+    {
+        requireNonNull(page, "page");
+        if (page.isEmpty()) {
+            return PageWrite.NOTHING;
+        }
+        Plan plan = plan(page, storedInferenceIds(page));
+        if (plan.writes().isEmpty()) {
+            return PageWrite.NOTHING;
+        }
+
+        BulkWriteResult result = images.bulkWrite(plan.writes(), new BulkWriteOptions().ordered(false));
+        if (!result.wasAcknowledged()) {
+            throw new IllegalStateException("The warehouse did not acknowledge the write: use a write concern of at least w=1");
+        }
+        verify(page);
+
+        int created = result.getUpserts().size();
+        int inferencesInCreatedDocuments = result.getUpserts().stream()
+                .mapToInt(upsert -> plan.upserts().get(upsert.getIndex()).inferences().size())
+                .sum();
+        // An upsert whose document appeared after it was looked up changed nothing itself; its pushes did the rest.
+        int documentsUpdated = plan.existingDocumentsChanged() + (plan.upserts().size() - created);
+        // Pushes are the only operations that modify a document that exists; upserts that create one are not counted.
+        return new PageWrite(created, documentsUpdated, inferencesInCreatedDocuments + result.getModifiedCount());
+    }
+
+    /**
+     * The operations that bring the page's documents up to date, given the inference ids the documents were seen to
+     * hold. They are correct even if that view is stale: it only saves sending what is surely there already.
+     */
+    static Plan plan(List<ImageDocument> page, Map<String, List<Long>> stored)
+    {
+        List<WriteModel<Document>> writes = new ArrayList<>();
+        Map<Integer, ImageDocument> upserts = new HashMap<>();
+        int existingDocumentsChanged = 0;
+        for (ImageDocument image : page) {
+            List<Long> present = stored.get(image.sha256());
+            if (present == null) {
+                upserts.put(writes.size(), image);
+                writes.add(new UpdateOneModel<>(
+                        Filters.eq(ID, image.sha256()),
+                        new Document("$setOnInsert", DocumentShape.imageFields(image).append(INFERENCES, DocumentShape.inferences(image))),
+                        new UpdateOptions().upsert(true)));
+            }
+            List<InferenceDocument> absent = image.inferences().stream()
+                    .filter(inference -> present == null || !present.contains(inference.inferenceId()))
+                    .toList();
+            for (InferenceDocument inference : absent) {
+                writes.add(new UpdateOneModel<>(
+                        Filters.and(Filters.eq(ID, image.sha256()), Filters.ne(INFERENCES + "." + INFERENCE_ID, inference.inferenceId())),
+                        Updates.pushEach(INFERENCES, List.of(DocumentShape.inference(inference)), SORTED_BY_INFERENCE_ID)));
+            }
+            if (present != null && !absent.isEmpty()) {
+                existingDocumentsChanged++;
+            }
+        }
+        return new Plan(writes, upserts, existingDocumentsChanged);
+    }
+
+    /** Every inference of the page is stored exactly once: only then may the watermark pass it. */
+    private void verify(List<ImageDocument> page)
+    {
+        Map<String, List<Long>> stored = storedInferenceIds(page);
+        for (ImageDocument image : page) {
+            List<Long> inferenceIds = stored.getOrDefault(image.sha256(), List.of());
+            for (InferenceDocument inference : image.inferences()) {
+                long copies = inferenceIds.stream().filter(id -> id == inference.inferenceId()).count();
+                if (copies != 1) {
+                    throw new IllegalStateException("After the write, the document of image " + image.sha256() + " holds inference "
+                            + inference.inferenceId() + " " + copies + " times instead of once");
+                }
+            }
+        }
+    }
+
+    /** The inference ids held by those documents of the page's images that exist. */
+    private Map<String, List<Long>> storedInferenceIds(List<ImageDocument> page)
+    {
+        List<String> ids = page.stream().map(ImageDocument::sha256).toList();
+        Map<String, List<Long>> stored = new HashMap<>();
+        for (Document document : images.find(Filters.in(ID, ids)).projection(Projections.include(INFERENCES + "." + INFERENCE_ID))) {
+            stored.put(document.getString(ID), document.getList(INFERENCES, Document.class, List.of()).stream()
+                    .map(inference -> inference.getLong(INFERENCE_ID))
+                    .toList());
+        }
+        return stored;
+    }
+
+    /** The operations of a page; {@code upserts} maps the index of each upsert to its image. */
+    record Plan(List<WriteModel<Document>> writes, Map<Integer, ImageDocument> upserts, int existingDocumentsChanged)
+    {
+        Plan
+        {
+            writes = List.copyOf(writes);
+            upserts = Map.copyOf(upserts);
+        }
+    }
+
+    record PageWrite(int documentsInserted, int documentsUpdated, int inferencesAppended)
+    {
+        static final PageWrite NOTHING = new PageWrite(0, 0, 0);
+    }
+}

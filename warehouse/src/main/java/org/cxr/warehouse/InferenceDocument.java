@@ -1,0 +1,29 @@
+package org.cxr.warehouse;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** One detector run on an image, as the warehouse keeps it inside the image's document. */
+public record InferenceDocument(
+        long inferenceId,
+        Instant createdAt,
+        String modelName,
+        String modelVersion,
+        double confidenceThreshold,
+        double nmsIouThreshold,
+        long durationMillis,
+        Optional<String> user,
+        List<Detection> detections)
+{
+    public InferenceDocument
+    {
+        requireNonNull(createdAt, "createdAt");
+        requireNonNull(modelName, "modelName");
+        requireNonNull(modelVersion, "modelVersion");
+        requireNonNull(user, "user");
+        detections = List.copyOf(requireNonNull(detections, "detections"));
+    }
+}

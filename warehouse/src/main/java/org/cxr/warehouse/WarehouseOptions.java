@@ -1,0 +1,42 @@
+package org.cxr.warehouse;
+
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * How a warehouse run reads the lake.
+ *
+ * @param settleDelay only inferences created at least this long before the run started are taken, so that the
+ *         transactions still writing rows with lower ids have committed (see {@link Warehouse})
+ * @param pageSize inferences read, written and acknowledged at a time; bounds the memory of a run
+ */
+public record WarehouseOptions(Duration settleDelay, int pageSize)
+{
+    public static final Duration DEFAULT_SETTLE_DELAY = Duration.ofSeconds(60);
+    public static final int DEFAULT_PAGE_SIZE = 500;
+    public static final int MAX_PAGE_SIZE = 10_000;
+
+    public static final WarehouseOptions DEFAULT = new WarehouseOptions(DEFAULT_SETTLE_DELAY, DEFAULT_PAGE_SIZE);
+
+    public WarehouseOptions
+    {
+        requireNonNull(settleDelay, "settleDelay");
+        if (settleDelay.isNegative()) {
+            throw new IllegalArgumentException("settle delay must not be negative, got " + settleDelay);
+        }
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("page size must be between 1 and " + MAX_PAGE_SIZE + ", got " + pageSize);
+        }
+    }
+
+    public WarehouseOptions withSettleDelay(Duration settleDelay)
+    {
+        return new WarehouseOptions(settleDelay, pageSize);
+    }
+
+    public WarehouseOptions withPageSize(int pageSize)
+    {
+        return new WarehouseOptions(settleDelay, pageSize);
+    }
+}

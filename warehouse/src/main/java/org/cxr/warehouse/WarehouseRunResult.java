@@ -1,0 +1,55 @@
+package org.cxr.warehouse;
+
+import org.cxr.lake.pipeline.Watermark;
+
+import java.time.Instant;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What a run did, counted over the pages it wrote.
+ *
+ * @param cutoff only inferences created before this instant were taken
+ * @param pages pages read from the lake, written and acknowledged
+ * @param inferencesRead inferences read from the lake
+ * @param boxesRead their boxes
+ * @param documentsInserted image documents created
+ * @param documentsUpdated image documents that existed and got at least one inference
+ * @param inferencesAppended inferences added to documents, new or existing; less than {@code inferencesRead} when a
+ *         run repeats work a failed run had done
+ * @param watermark the stage's watermark when the run ended
+ */
+public record WarehouseRunResult(
+        Instant cutoff,
+        int pages,
+        long inferencesRead,
+        long boxesRead,
+        long documentsInserted,
+        long documentsUpdated,
+        long inferencesAppended,
+        Watermark watermark)
+{
+    public WarehouseRunResult
+    {
+        requireNonNull(cutoff, "cutoff");
+        requireNonNull(watermark, "watermark");
+    }
+
+    static WarehouseRunResult start(Instant cutoff, Watermark watermark)
+    {
+        return new WarehouseRunResult(cutoff, 0, 0, 0, 0, 0, 0, watermark);
+    }
+
+    WarehouseRunResult plus(LakePage page, DocumentWriter.PageWrite write, Watermark watermark)
+    {
+        return new WarehouseRunResult(
+                cutoff,
+                pages + 1,
+                inferencesRead + page.inferenceCount(),
+                boxesRead + page.boxCount(),
+                documentsInserted + write.documentsInserted(),
+                documentsUpdated + write.documentsUpdated(),
+                inferencesAppended + write.inferencesAppended(),
+                watermark);
+    }
+}

@@ -1,0 +1,556 @@
+package org.cxr.warehouse;
+
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.bson.BsonArray;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonType;
+import org.bson.BsonValue;
+import org.bson.Document;
+import org.cxr.lake.ContentHash;
+import org.cxr.lake.IngestResult;
+import org.cxr.lake.InferenceRecord;
+import org.cxr.lake.MediaType;
+import org.cxr.lake.PredictedBox;
+import org.cxr.lake.db.Database;
+import org.cxr.lake.db.DatabaseConfig;
+import org.cxr.lake.db.MetadataWriter;
+import org.cxr.lake.db.NewImage;
+import org.cxr.lake.pipeline.Watermark;
+import org.cxr.lake.pipeline.Watermarks;
+import org.cxr.lake.store.ObjectKeys;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static java.util.function.Function.identity;
+import static java.util.stream.Collectors.toMap;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * What the warehouse stage promises, run against each database the lake supports. The servers start once per class;
+ * each test starts from an empty lake and writes into a database of its own in the warehouse.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class WarehouseContractTest
+{
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final WarehouseOptions NO_SETTLE_DELAY = WarehouseOptions.DEFAULT.withSettleDelay(Duration.ZERO);
+
+    private Database database;
+    private JdbcClient sql;
+    private MetadataWriter lake;
+    private EmbeddedWarehouse embedded;
+    private MongoClient client;
+    private final RecordedCommands commands = new RecordedCommands();
+    private final MutableClock clock = new MutableClock(Instant.parse("2031-05-06T07:08:09.123456Z"));
+    private MongoDatabase warehouse;
+
+    /** Starts the lake's database server once for the class, with its files under the folder. */
+    protected abstract DatabaseConfig startDatabase(Path folder)
+            throws Exception;
+
+    protected abstract void stopDatabase()
+            throws Exception;
+
+    @BeforeAll
+    void startServers(@TempDir Path folder)
+            throws Exception
+    {
+        database = Database.connect(startDatabase(folder.resolve("database")));
+        database.migrate();
+        sql = JdbcClient.create(database.dataSource());
+        lake = new MetadataWriter(database);
+        embedded = EmbeddedWarehouse.start(folder.resolve("warehouse"));
+        client = client(embedded.config());
+    }
+
+    @AfterAll
+    void stopServers()
+            throws Exception
+    {
+        try (EmbeddedWarehouse ignoredServer = embedded; MongoClient ignoredClient = client; Database ignoredDatabase = database) {
+            // Closed in reverse order: client, pool, then the server.
+        }
+        stopDatabase();
+    }
+
+    @BeforeEach
+    void emptyLakeAndFreshWarehouse()
+    {
+        sql.sql("DELETE FROM predicted_box").update();
+        sql.sql("DELETE FROM inference").update();
+        sql.sql("DELETE FROM image").update();
+        sql.sql("DELETE FROM pipeline_watermark").update();
+        warehouse = freshDatabase();
+        commands.clear();
+    }
+
+    @Test
+    void writesOneDocumentPerImageWithEveryInferenceAndItsDetections()
+    {
+        NewImage image = newImage("chest.png");
+        Instant first = clock.advance(Duration.ofMinutes(1));
+        IngestResult firstInference = lake.write(image, new InferenceRecord(0.5, 0.45, "retinanet-r101", "2026.1", 1234, Optional.of("radiologist"),
+                List.of(new PredictedBox(1, "Cardiomegaly", 0.91, 10.5, 20.25, 110.75, 220), new PredictedBox(4, "Nodule/Mass", 0.625, 300, 310, 340.5, 352))), first);
+        Instant second = clock.advance(Duration.ofMinutes(1));
+        IngestResult secondInference = lake.write(image, new InferenceRecord(0.3, 0.6, "cxr-demo-phantom", "1.0.0", 87, Optional.empty(),
+                List.of(new PredictedBox(0, "Aortic enlargement", 0.4, 1, 2, 3, 4))), second);
+
+        WarehouseRunResult result = warehouse().run();
+
+        assertThat(result.pages()).isEqualTo(1);
+        assertThat(result.inferencesRead()).isEqualTo(2);
+        assertThat(result.boxesRead()).isEqualTo(3);
+        assertThat(result.documentsInserted()).isEqualTo(1);
+        assertThat(result.documentsUpdated()).isZero();
+        assertThat(result.inferencesAppended()).isEqualTo(2);
+        assertThat(result.watermark()).isEqualTo(new Watermark(0, secondInference.inferenceId()));
+
+        List<BsonDocument> stored = warehouse.getCollection("images", BsonDocument.class).find().into(new ArrayList<>());
+        assertThat(stored).hasSize(1);
+        BsonDocument document = stored.get(0);
+        assertThat(document.keySet()).containsExactly(
+                "_id", "imageId", "bucket", "objectKey", "fileName", "mediaType", "width", "height", "sizeBytes", "firstSeen", "inferences");
+        assertThat(document.get("_id")).isEqualTo(string(image.sha256()));
+        assertThat(document.get("imageId")).isEqualTo(int64(firstInference.imageId()));
+        assertThat(document.get("bucket")).isEqualTo(string("cxr-images"));
+        assertThat(document.get("objectKey")).isEqualTo(string(image.objectKey()));
+        assertThat(document.get("fileName")).isEqualTo(string("chest.png"));
+        assertThat(document.get("mediaType")).isEqualTo(string("image/png"));
+        assertThat(document.get("width")).isEqualTo(int32(512));
+        assertThat(document.get("height")).isEqualTo(int32(384));
+        assertThat(document.get("sizeBytes")).isEqualTo(int64(4096));
+        assertThat(document.get("firstSeen")).isEqualTo(date(first));
+
+        BsonArray inferences = document.getArray("inferences");
+        assertThat(inferences).hasSize(2);
+        BsonDocument firstStored = inferences.get(0).asDocument();
+        assertThat(firstStored.keySet()).containsExactly("inferenceId", "createdAt", "model", "thresholds", "durationMs", "user", "detections");
+        assertThat(firstStored.get("inferenceId")).isEqualTo(int64(firstInference.inferenceId()));
+        assertThat(firstStored.get("createdAt")).isEqualTo(date(first));
+        assertThat(firstStored.get("model")).isEqualTo(new BsonDocument("name", string("retinanet-r101")).append("version", string("2026.1")));
+        assertThat(firstStored.get("thresholds")).isEqualTo(new BsonDocument("confidence", float64(0.5)).append("nmsIou", float64(0.45)));
+        assertThat(firstStored.get("durationMs")).isEqualTo(int64(1234));
+        assertThat(firstStored.get("user")).isEqualTo(string("radiologist"));
+        List<Long> boxIds = boxIds(firstInference.inferenceId());
+        assertThat(firstStored.getArray("detections").getValues()).containsExactly(
+                detection(boxIds.get(0), 1, "Cardiomegaly", 0.91, 10.5, 20.25, 110.75, 220),
+                detection(boxIds.get(1), 4, "Nodule/Mass", 0.625, 300, 310, 340.5, 352));
+
+        BsonDocument secondStored = inferences.get(1).asDocument();
+        assertThat(secondStored.keySet()).containsExactly("inferenceId", "createdAt", "model", "thresholds", "durationMs", "user", "detections");
+        assertThat(secondStored.get("inferenceId")).isEqualTo(int64(secondInference.inferenceId()));
+        assertThat(secondStored.get("createdAt")).isEqualTo(date(second));
+        assertThat(secondStored.get("durationMs")).isEqualTo(int64(87));
+        assertThat(secondStored.get("user").getBsonType()).isEqualTo(BsonType.NULL);
+        assertThat(secondStored.getArray("detections").getValues()).containsExactly(
+                detection(boxIds(secondInference.inferenceId()).get(0), 0, "Aortic enlargement", 0.4, 1, 2, 3, 4));
+
+        // The read API returns the same document as records.
+        ImageDocument read = new WarehouseReader(warehouse).image(image.sha256()).orElseThrow();
+        assertThat(read.imageId()).isEqualTo(firstInference.imageId());
+        assertThat(read.mediaType()).isEqualTo(MediaType.PNG);
+        assertThat(read.firstSeen()).isEqualTo(first.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(read.inferences()).containsExactly(
+                new InferenceDocument(firstInference.inferenceId(), first.truncatedTo(ChronoUnit.MILLIS), "retinanet-r101", "2026.1", 0.5, 0.45, 1234, Optional.of("radiologist"), List.of(
+                        new Detection(boxIds.get(0), 1, "Cardiomegaly", 0.91, 10.5, 20.25, 110.75, 220),
+                        new Detection(boxIds.get(1), 4, "Nodule/Mass", 0.625, 300, 310, 340.5, 352))),
+                new InferenceDocument(secondInference.inferenceId(), second.truncatedTo(ChronoUnit.MILLIS), "cxr-demo-phantom", "1.0.0", 0.3, 0.6, 87, Optional.empty(), List.of(
+                        new Detection(boxIds(secondInference.inferenceId()).get(0), 0, "Aortic enlargement", 0.4, 1, 2, 3, 4))));
+    }
+
+    @Test
+    void aLaterRunAppendsOnlyTheNewInferences()
+    {
+        NewImage seenTwice = newImage("twice.png");
+        IngestResult first = ingest(seenTwice, 1);
+        ingest(newImage("once.png"), 2);
+        WarehouseRunResult firstRun = warehouse().run();
+        assertThat(firstRun.documentsInserted()).isEqualTo(2);
+
+        IngestResult again = ingest(seenTwice, 0);
+        NewImage fresh = newImage("new.png");
+        IngestResult freshInference = ingest(fresh, 3);
+        WarehouseRunResult secondRun = warehouse().run();
+
+        assertThat(secondRun.inferencesRead()).isEqualTo(2);
+        assertThat(secondRun.boxesRead()).isEqualTo(3);
+        assertThat(secondRun.documentsInserted()).isEqualTo(1);
+        assertThat(secondRun.documentsUpdated()).isEqualTo(1);
+        assertThat(secondRun.inferencesAppended()).isEqualTo(2);
+        assertThat(secondRun.watermark().inferenceId()).isEqualTo(freshInference.inferenceId());
+
+        Map<String, ImageDocument> documents = documents().stream().collect(toMap(ImageDocument::sha256, identity()));
+        assertThat(documents).hasSize(3);
+        assertThat(inferenceIds(documents.get(seenTwice.sha256()))).containsExactly(first.inferenceId(), again.inferenceId());
+        assertThat(inferenceIds(documents.get(fresh.sha256()))).containsExactly(freshInference.inferenceId());
+        assertThat(new WarehouseReader(warehouse).counts()).isEqualTo(new WarehouseCounts(3, 4, 6));
+    }
+
+    @Test
+    void aRunWithNothingNewWritesNothing()
+    {
+        ingest(newImage("a.png"), 2);
+        ingest(newImage("b.png"), 1);
+        WarehouseRunResult firstRun = warehouse().run();
+        List<ImageDocument> before = documents();
+        commands.clear();
+
+        WarehouseRunResult secondRun = warehouse().run();
+
+        assertThat(secondRun.pages()).isZero();
+        assertThat(secondRun.inferencesRead()).isZero();
+        assertThat(secondRun.documentsInserted() + secondRun.documentsUpdated() + secondRun.inferencesAppended()).isZero();
+        assertThat(secondRun.watermark()).isEqualTo(firstRun.watermark());
+        assertThat(commands.writes()).isEmpty();
+        assertThat(documents()).isEqualTo(before);
+    }
+
+    @Test
+    void aRunThatRepeatsWrittenPagesDuplicatesNothing()
+    {
+        // A crash after a page's bulk write but before its watermark update: the next run writes the page again.
+        NewImage twice = newImage("twice.png");
+        ingest(twice, 1);
+        ingest(newImage("other.png"), 2);
+        ingest(twice, 3);
+        warehouse(2).run();
+        List<ImageDocument> before = documents();
+        resetWatermark();
+        commands.clear();
+
+        WarehouseRunResult rerun = warehouse(2).run();
+
+        assertThat(rerun.inferencesRead()).isEqualTo(3);
+        assertThat(rerun.documentsInserted()).isZero();
+        assertThat(rerun.documentsUpdated()).isZero();
+        assertThat(rerun.inferencesAppended()).isZero();
+        assertThat(commands.writes()).isEmpty();
+        assertThat(documents()).isEqualTo(before);
+        assertThat(new WarehouseReader(warehouse).counts()).isEqualTo(new WarehouseCounts(2, 3, 6));
+    }
+
+    @Test
+    void aPartlyAppliedBulkWriteIsCompletedByTheNextRun()
+    {
+        // An unordered bulk write that failed half-way: one new document missing, one existing document without one
+        // of its new inferences. The next run may cut its pages differently.
+        NewImage kept = newImage("kept.png");
+        NewImage lost = newImage("lost.png");
+        IngestResult keptFirst = ingest(kept, 1);
+        IngestResult keptSecond = ingest(kept, 2);
+        ingest(lost, 3);
+        ingest(lost, 0);
+        ingest(newImage("whole.png"), 1);
+        warehouse(2).run();
+        MongoCollection<Document> images = warehouse.getCollection("images");
+        images.deleteOne(Filters.eq("_id", lost.sha256()));
+        images.updateOne(Filters.eq("_id", kept.sha256()), Updates.pull("inferences", Filters.eq("inferenceId", keptSecond.inferenceId())));
+        resetWatermark();
+
+        WarehouseRunResult rerun = warehouse(3).run();
+
+        assertThat(rerun.inferencesRead()).isEqualTo(5);
+        assertThat(rerun.documentsInserted()).isEqualTo(1);
+        // The kept image, and the lost one again on the second page (counts are per page).
+        assertThat(rerun.documentsUpdated()).isEqualTo(2);
+        assertThat(rerun.inferencesAppended()).isEqualTo(3);
+        assertThat(inferenceIds(new WarehouseReader(warehouse).image(kept.sha256()).orElseThrow()))
+                .containsExactly(keptFirst.inferenceId(), keptSecond.inferenceId());
+        assertThat(documents()).isEqualTo(documentsOfACleanRun());
+    }
+
+    @Test
+    void aRunThatLosesTheWarehouseMidwayKeepsItsWrittenPagesAndTheNextRunConverges(@TempDir Path folder)
+    {
+        for (int i = 0; i < 5; i++) {
+            ingest(i % 2 == 0 ? newImage("image-" + i + ".png") : newImage("other-" + i + ".png"), i % 3);
+        }
+        clock.advance(Duration.ofSeconds(1));
+        EmbeddedWarehouse server = EmbeddedWarehouse.start(folder);
+        int port = server.port();
+        WarehouseRunException failure;
+        try (MongoClient shortLived = MongoClients.create(server.connectionString() + "/?serverSelectionTimeoutMS=500&connectTimeoutMS=500")) {
+            Warehouse warehouse = new Warehouse(database, shortLived.getDatabase("x_ray"), NO_SETTLE_DELAY.withPageSize(2), clock);
+            failure = catchThrowableOfType(WarehouseRunException.class, () -> warehouse.run(progress -> server.close()));
+        }
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.progress().pages()).isEqualTo(1);
+        assertThat(failure.progress().inferencesRead()).isEqualTo(2);
+        long afterFirstPage = failure.progress().watermark().inferenceId();
+        assertThat(new Watermarks(database, clock).read(Warehouse.STAGE).inferenceId()).isEqualTo(afterFirstPage);
+
+        try (EmbeddedWarehouse restarted = EmbeddedWarehouse.start(folder, port);
+                MongoClient restartedClient = client(restarted.config())) {
+            MongoDatabase documents = restartedClient.getDatabase("x_ray");
+            // The first page survived the restart.
+            assertThat(new WarehouseReader(documents).counts().inferences()).isEqualTo(2);
+
+            WarehouseRunResult rerun = new Warehouse(database, documents, NO_SETTLE_DELAY.withPageSize(2), clock).run();
+
+            assertThat(rerun.pages()).isEqualTo(2);
+            assertThat(rerun.inferencesRead()).isEqualTo(3);
+            assertThat(rerun.inferencesAppended()).isEqualTo(3);
+            try (Stream<ImageDocument> converged = new WarehouseReader(documents).images()) {
+                assertThat(converged.toList()).isEqualTo(documentsOfACleanRun());
+            }
+        }
+    }
+
+    @Test
+    void advancesTheWatermarkPageByPageOnlyOnceThePageIsStored()
+    {
+        List<IngestResult> ingested = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ingested.add(ingest(newImage("page-" + i + ".png"), 1));
+        }
+        Watermarks watermarks = new Watermarks(database, clock);
+        List<Long> watermarksSeen = new ArrayList<>();
+
+        WarehouseRunResult result = warehouse(2).run(progress -> {
+            long watermark = watermarks.read(Warehouse.STAGE).inferenceId();
+            watermarksSeen.add(watermark);
+            assertThat(progress.watermark().inferenceId()).isEqualTo(watermark);
+            assertThat(documents()).flatExtracting(WarehouseContractTest::inferenceIds).contains(watermark);
+        });
+
+        assertThat(result.pages()).isEqualTo(3);
+        assertThat(watermarksSeen).containsExactly(ingested.get(1).inferenceId(), ingested.get(3).inferenceId(), ingested.get(4).inferenceId());
+    }
+
+    @Test
+    void takesOnlyInferencesOlderThanTheSettleDelayAndStopsAtTheFirstYoungerOne()
+    {
+        Instant now = clock.advance(Duration.ofHours(1));
+        IngestResult old = lake.write(newImage("old.png"), inference(1), now.minusSeconds(120));
+        // A lower id with a later time: its transaction took its id first, and others may still be writing theirs.
+        IngestResult young = lake.write(newImage("young.png"), inference(1), now.minusSeconds(30));
+        IngestResult olderButLater = lake.write(newImage("older.png"), inference(1), now.minusSeconds(90));
+        Warehouse warehouse = new Warehouse(database, this.warehouse, WarehouseOptions.DEFAULT, clock);
+
+        WarehouseRunResult early = warehouse.run();
+
+        assertThat(early.cutoff()).isEqualTo(now.minusSeconds(60));
+        assertThat(early.inferencesRead()).isEqualTo(1);
+        assertThat(early.watermark().inferenceId()).isEqualTo(old.inferenceId());
+        assertThat(documents()).extracting(ImageDocument::fileName).containsExactly("old.png");
+
+        clock.advance(Duration.ofSeconds(31));
+        WarehouseRunResult later = warehouse.run();
+
+        assertThat(later.inferencesRead()).isEqualTo(2);
+        assertThat(later.watermark().inferenceId()).isEqualTo(olderButLater.inferenceId());
+        assertThat(documents()).flatExtracting(WarehouseContractTest::inferenceIds)
+                .containsExactlyInAnyOrder(old.inferenceId(), young.inferenceId(), olderButLater.inferenceId());
+    }
+
+    @Test
+    void readsEveryDocumentInHashOrderABatchAtATimeAndCountsThem()
+    {
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            NewImage image = newImage("read-" + i + ".png");
+            hashes.add(image.sha256());
+            ingest(image, i);
+        }
+        ingest(newImage("read-again.png"), 2);
+        warehouse().run();
+        WarehouseReader reader = new WarehouseReader(warehouse, 2);
+
+        List<String> streamed;
+        try (Stream<ImageDocument> images = reader.images()) {
+            streamed = images.map(ImageDocument::sha256).toList();
+        }
+
+        assertThat(streamed).hasSize(6).isSorted().containsAll(hashes);
+        assertThat(reader.images(Optional.of(streamed.get(3)), 10)).extracting(ImageDocument::sha256).containsExactly(streamed.get(4), streamed.get(5));
+        assertThat(reader.images(Optional.empty(), 1)).extracting(ImageDocument::sha256).containsExactly(streamed.get(0));
+        assertThat(reader.counts()).isEqualTo(new WarehouseCounts(6, 6, 0 + 1 + 2 + 3 + 4 + 2));
+        assertThat(reader.image(ContentHash.sha256(new byte[] {1}))).isEmpty();
+        assertThat(new WarehouseReader(freshDatabase()).counts()).isEqualTo(new WarehouseCounts(0, 0, 0));
+    }
+
+    @Test
+    void indexesInferenceIdsClassIdsAndTimes()
+    {
+        ingest(newImage("indexed.png"), 1);
+
+        warehouse().run();
+
+        List<Document> keys = warehouse.getCollection("images").listIndexes().map(index -> index.get("key", Document.class)).into(new ArrayList<>());
+        assertThat(keys).contains(
+                new Document("inferences.inferenceId", 1),
+                new Document("inferences.detections.classId", 1),
+                new Document("inferences.createdAt", 1));
+    }
+
+    @Test
+    void sendsOnlyWhatDocumentDbSupports()
+    {
+        NewImage twice = newImage("twice.png");
+        ingest(twice, 2);
+        ingest(newImage("once.png"), 1);
+        warehouse(1).run();
+        ingest(twice, 3);
+        warehouse(1).run();
+        WarehouseReader reader = new WarehouseReader(warehouse, 1);
+        try (Stream<ImageDocument> images = reader.images()) {
+            assertThat(images.count()).isEqualTo(2);
+        }
+        reader.counts();
+
+        assertThat(commands.writes()).isNotEmpty();
+        assertThat(commands.fieldNames())
+                .contains("$setOnInsert", "$push", "$ne", "$unwind", "$group")
+                .doesNotContainAnyElementsOf(ForbiddenOperatorsTest.FORBIDDEN)
+                // No retryable writes and no transactions: DocumentDB refuses the one, and the stage needs neither.
+                .doesNotContain("txnNumber", "startTransaction", "autocommit");
+        assertThat(commands.all()).extracting(BsonDocument::getFirstKey).doesNotContain("commitTransaction", "abortTransaction");
+    }
+
+    private Warehouse warehouse()
+    {
+        return warehouse(WarehouseOptions.DEFAULT_PAGE_SIZE);
+    }
+
+    private Warehouse warehouse(int pageSize)
+    {
+        clock.advance(Duration.ofSeconds(1));
+        return new Warehouse(database, warehouse, NO_SETTLE_DELAY.withPageSize(pageSize), clock);
+    }
+
+    /** What an uninterrupted run from an empty warehouse writes; uses the stage's watermark, so call it last. */
+    private List<ImageDocument> documentsOfACleanRun()
+    {
+        resetWatermark();
+        MongoDatabase clean = freshDatabase();
+        new Warehouse(database, clean, NO_SETTLE_DELAY, clock).run();
+        try (Stream<ImageDocument> images = new WarehouseReader(clean).images()) {
+            List<ImageDocument> documents = images.toList();
+            assertThat(documents).isNotEmpty();
+            return documents;
+        }
+    }
+
+    private List<ImageDocument> documents()
+    {
+        try (Stream<ImageDocument> images = new WarehouseReader(warehouse).images()) {
+            return images.toList();
+        }
+    }
+
+    private void resetWatermark()
+    {
+        assertThat(sql.sql("DELETE FROM pipeline_watermark WHERE stage = ?").param(Warehouse.STAGE).update()).isEqualTo(1);
+    }
+
+    private MongoDatabase freshDatabase()
+    {
+        return client.getDatabase("warehouse_test_" + DATABASES.incrementAndGet());
+    }
+
+    private MongoClient client(WarehouseConfig config)
+    {
+        return MongoClients.create(MongoClientSettings.builder(WarehouseClients.settings(config)).addCommandListener(commands).build());
+    }
+
+    private IngestResult ingest(NewImage image, int boxes)
+    {
+        return lake.write(image, inference(boxes), clock.advance(Duration.ofSeconds(1)));
+    }
+
+    private static InferenceRecord inference(int boxes)
+    {
+        List<PredictedBox> predicted = new ArrayList<>();
+        for (int i = 0; i < boxes; i++) {
+            predicted.add(new PredictedBox(i % 5, "class " + (i % 5), 0.9 - i * 0.1, i, i, i + 10, i + 20));
+        }
+        return new InferenceRecord(0.5, 0.5, "cxr-demo-phantom", "1.0.0", 42, Optional.of("tester"), predicted);
+    }
+
+    private static NewImage newImage(String fileName)
+    {
+        byte[] bytes = new byte[64];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        String sha256 = ContentHash.sha256(bytes);
+        return new NewImage(sha256, "cxr-images", ObjectKeys.image(sha256, MediaType.PNG), fileName, MediaType.PNG, 512, 384, 4096);
+    }
+
+    private List<Long> boxIds(long inferenceId)
+    {
+        return sql.sql("SELECT id FROM predicted_box WHERE inference_id = ? ORDER BY id").param(inferenceId).query(Long.class).list();
+    }
+
+    private static List<Long> inferenceIds(ImageDocument document)
+    {
+        return document.inferences().stream().map(InferenceDocument::inferenceId).toList();
+    }
+
+    private static BsonDocument detection(long boxId, int classId, String className, double score, double xMin, double yMin, double xMax, double yMax)
+    {
+        return new BsonDocument()
+                .append("boxId", int64(boxId))
+                .append("classId", int32(classId))
+                .append("className", string(className))
+                .append("score", float64(score))
+                .append("box", new BsonDocument()
+                        .append("xMin", float64(xMin))
+                        .append("yMin", float64(yMin))
+                        .append("xMax", float64(xMax))
+                        .append("yMax", float64(yMax)));
+    }
+
+    private static BsonValue string(String value)
+    {
+        return new BsonString(value);
+    }
+
+    private static BsonValue int32(int value)
+    {
+        return new BsonInt32(value);
+    }
+
+    private static BsonValue int64(long value)
+    {
+        return new BsonInt64(value);
+    }
+
+    private static BsonValue float64(double value)
+    {
+        return new BsonDouble(value);
+    }
+
+    private static BsonValue date(Instant instant)
+    {
+        return new BsonDateTime(instant.toEpochMilli());
+    }
+}
