@@ -10,7 +10,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -24,13 +23,12 @@ final class PipelineCli
 
     static <T> T withContext(List<String> properties, Function<ConfigurableApplicationContext, T> work)
     {
-        List<String> all = new ArrayList<>(List.of("spring.main.banner-mode=off", "logging.level.root=WARN",
-                "management.endpoint.health.validate-group-membership=false"));
-        all.addAll(properties);
+        // The caller's settings go in as command-line arguments: they must win over application.yaml and the environment.
+        String[] overrides = properties.stream().map(p -> "--" + p).toArray(String[]::new);
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(PipelineContext.class)
                 .web(WebApplicationType.NONE)
-                .properties(all.toArray(String[]::new))
-                .run()) {
+                .properties("spring.main.banner-mode=off", "logging.level.root=WARN", "management.endpoint.health.validate-group-membership=false")
+                .run(overrides)) {
             return work.apply(context);
         }
     }
