@@ -16,11 +16,11 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The commands as a user runs them: synth writes phantoms, detect finds their findings, evaluate scores the model. */
-class CommandLineTest
+public class CommandLineTest
 {
-    record Run(int exitCode, String out, String err) {}
+    public record Run(int exitCode, String out, String err) {}
 
-    static Run run(String... args)
+    public static Run run(String... args)
     {
         PrintStream originalOut = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,5 +1,6 @@
 package org.cxr.app.pipeline;
 
+import org.cxr.app.CommandLineTest;
 import org.cxr.app.TestModels;
 import org.cxr.app.server.CxrApplication;
 import org.cxr.app.server.Multipart;
@@ -105,6 +106,13 @@ class PipelineApiTest
         for (CocoDataset.Image image : train.images()) {
             assertThat(dataMart.resolve(image.fileName())).isRegularFile();
         }
+
+        // The boxes are where the model put them: the same model evaluated on the export finds exactly its own labels.
+        Path evaluation = dataMart.resolve("evaluation.json");
+        CommandLineTest.Run evaluate = CommandLineTest.run("evaluate", "--model", TestModels.DEMO_MODEL.toString(),
+                "--dataset", dataMart.resolve("annotations/train.json").toString(), "--image-root", dataMart.toString(), "--json", evaluation.toString());
+        assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+        assertThat(JSON.readTree(evaluation.toFile()).get("map50").asDouble()).isGreaterThan(0.99);
 
         Reconciliation.Report report = reconciliation.run();
         assertThat(report.differences()).as(String.join("\n", report.lines())).isEmpty();
