@@ -18,6 +18,17 @@ function cell(text) {
   return td;
 }
 
+/** The stage's counts as short "name value" pairs; the raw JSON is unreadable in a table. */
+function details(run) {
+  if (run.error) return run.error;
+  if (!run.detail) return '';
+  try {
+    return Object.entries(JSON.parse(run.detail)).map(([k, v]) => `${k} ${v}`).join(' · ');
+  } catch (ignored) {
+    return run.detail;
+  }
+}
+
 function when(instant) {
   return instant ? new Date(instant).toLocaleString() : '';
 }
@@ -31,7 +42,7 @@ async function refresh() {
     tr.className = `run run-${run.status.toLowerCase()}`;
     tr.dataset.runId = run.runId;
     tr.append(cell(run.runId), cell(run.stage), cell(run.trigger), cell(run.status), cell(when(run.startedAt)),
-      cell(when(run.finishedAt)), cell(run.attempts), cell(run.rowsRead), cell(run.rowsWritten), cell(run.error ?? run.detail));
+      cell(when(run.finishedAt)), cell(run.attempts), cell(run.rowsRead), cell(run.rowsWritten), cell(details(run)));
     return tr;
   });
   $('runs').tBodies[0].replaceChildren(...rows);

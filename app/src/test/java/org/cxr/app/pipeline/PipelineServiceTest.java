@@ -159,4 +159,21 @@ class PipelineServiceTest
             assertThat(second.runAndWait(Stage.BACKUP, "test").status()).isEqualTo(PipelineRun.Status.SUCCEEDED);
         }
     }
+
+    @Test
+    void aScheduleFiredByTwoInstancesRunsTheStageOncePerPeriod()
+    {
+        // Earlier tests' datamart runs would count as this period's run.
+        org.springframework.jdbc.core.simple.JdbcClient.create(database.dataSource()).sql("DELETE FROM pipeline_run WHERE stage = 'datamart'").update();
+        AtomicInteger calls = new AtomicInteger();
+        try (PipelineService first = service(flaky(Stage.DATAMART, 0, new IllegalStateException("never"), calls));
+                PipelineService second = service(flaky(Stage.DATAMART, 0, new IllegalStateException("never"), calls))) {
+            new PipelineSchedule(Stage.DATAMART, "0 30 2 * * *", first, Clock.systemUTC()).fire();
+            new PipelineSchedule(Stage.DATAMART, "0 30 2 * * *", second, Clock.systemUTC()).fire();
+
+            assertThat(calls).hasValue(1);
+            assertThat(first.runs().recent(java.util.Optional.of("datamart"), 10))
+                    .filteredOn(r -> r.trigger().equals("schedule")).hasSize(1);
+        }
+    }
 }
