@@ -1,5 +1,6 @@
 package org.cxr.backup;
 
+import org.cxr.lake.MutableClock;
 import org.apache.avro.generic.GenericRecord;
 import org.cxr.lake.IngestResult;
 import org.cxr.lake.InferenceRecord;
@@ -36,7 +37,7 @@ final class TestLake
 
     final Database database;
     final ObjectStore store;
-    final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     final Lake lake;
     final JdbcClient sql;
 

