@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -35,6 +36,9 @@ import static java.util.Objects.requireNonNull;
 class InferenceController
 {
     private static final int MAX_PAGE = 200;
+    private static final Instant EARLIEST = Instant.parse("1000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+    private static final Pattern DECIMAL = Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
 
     private final InferenceService service;
     private final Lake lake;
@@ -48,13 +52,14 @@ class InferenceController
     @PostMapping(path = "/api/v1/inferences", consumes = "multipart/form-data")
     ResponseEntity<InferenceResponse> create(
             @RequestPart("image") MultipartFile image,
-            @RequestParam(name = "confidence", required = false) Double confidence,
-            @RequestParam(name = "nmsIou", required = false) Double nmsIou,
+            @RequestParam(name = "confidence", required = false) String confidence,
+            @RequestParam(name = "nmsIou", required = false) String nmsIou,
             @RequestParam(name = "candidates", defaultValue = "false") boolean candidates)
             throws IOException
     {
         InferenceService.Outcome outcome = service.infer(new InferenceService.Request(
-                image.getBytes(), image.getOriginalFilename(), image.getContentType(), confidence, nmsIou, Optional.empty()));
+                image.getBytes(), image.getOriginalFilename(), image.getContentType(),
+                threshold("confidence", confidence), threshold("nmsIou", nmsIou), Optional.empty()));
         StoredInference stored = lake.inference(outcome.stored().inferenceId())
                 .orElseThrow(() -> new IllegalStateException("inference " + outcome.stored().inferenceId() + " vanished after commit"));
         InferenceResponse body = InferenceJson.of(stored);
@@ -101,7 +106,11 @@ class InferenceController
         PageRequest page = PageRequest.first(limit);
         if (after != null && !after.isBlank()) {
             try {
-                page = page.next(PageCursor.decode(after));
+                PageCursor cursor = PageCursor.decode(after);
+                if (!storable(cursor.createdAt())) {
+                    throw new IllegalArgumentException("cursor time out of range");
+                }
+                page = page.next(cursor);
             }
             catch (IllegalArgumentException e) {
                 throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter", "after is not a cursor this API returned.");
@@ -111,14 +120,46 @@ class InferenceController
         return new InferenceList(result.items().stream().map(InferenceJson::of).toList(), result.next().map(PageCursor::encode).orElse(null));
     }
 
+    /**
+     * A threshold as a plain decimal number (0.35, .5, 5e-1), or null when absent. Java's own parser, which Spring
+     * would use, also takes "-0" (stored as -0.0), hexadecimal ("0x1p-3"), type suffixes ("0.5d") and trailing control
+     * characters; none of that is a number a client means to send.
+     */
+    private static Double threshold(String name, String value)
+    {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String trimmed = value.strip();
+        if (!DECIMAL.matcher(trimmed).matches()) {
+            throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter", "Parameter '" + name + "' must be a decimal number such as 0.5.");
+        }
+        return Double.parseDouble(trimmed);
+    }
+
     private static Instant instant(String name, String value)
     {
+        Instant instant;
         try {
-            return Instant.parse(value);
+            instant = Instant.parse(value);
         }
         catch (DateTimeParseException e) {
             throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter",
                     name + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z.");
         }
+        if (!storable(instant)) {
+            throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter",
+                    name + " must be between " + EARLIEST + " and " + LATEST + ".");
+        }
+        return instant;
+    }
+
+    /**
+     * Instant.parse takes years up to a billion, which fail when bound to SQL (an error, not an empty page): keep to
+     * what both databases store (MySQL's DATETIME spans the years 1000 to 9999).
+     */
+    private static boolean storable(Instant instant)
+    {
+        return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
     }
 }

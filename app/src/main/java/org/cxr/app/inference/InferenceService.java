@@ -22,6 +22,7 @@ import org.cxr.lake.Upload;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.CannotCreateTransactionException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import java.util.List;
@@ -127,7 +128,7 @@ public class InferenceService
         try {
             stored = lake.ingest(new Upload(bytes, fileName, actual, image.width(), image.height()), record);
         }
-        catch (DataAccessException e) {
+        catch (DataAccessException | CannotCreateTransactionException e) {
             throw new StoreUnavailableException("The database is unavailable; the upload was not stored. Try again shortly.", e);
         }
         catch (SdkException | java.io.UncheckedIOException e) {

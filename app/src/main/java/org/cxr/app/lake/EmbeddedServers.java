@@ -6,7 +6,19 @@ import org.cxr.lake.embedded.EmbeddedS3;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The embedded PostgreSQL and S3 servers, each started only when no external one is configured, with their data
@@ -16,6 +28,9 @@ final class EmbeddedServers
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedServers.class);
+    /** The lock file EmbeddedPostgres (zonky) holds in the data folder while its server runs. */
+    private static final String POSTGRES_LOCK_FILE = "epg-lock";
+    private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(60);
 
     private final Optional<EmbeddedPostgres> postgres;
     private final Optional<EmbeddedS3> s3;
@@ -51,8 +66,10 @@ final class EmbeddedServers
 
     private static EmbeddedPostgres startPostgres(CxrProperties properties)
     {
+        Path directory = properties.dataDir().resolve("postgres").toAbsolutePath();
+        stopOrphanedPostmaster(directory);
         try {
-            return EmbeddedPostgres.start(properties.dataDir().resolve("postgres"), properties.embedded().postgresPort());
+            return EmbeddedPostgres.start(directory, properties.embedded().postgresPort());
         }
         catch (IllegalStateException e) {
             if (String.valueOf(e.getMessage()).contains("could not lock")) {
@@ -61,6 +78,83 @@ final class EmbeddedServers
             }
             throw e;
         }
+    }
+
+    /**
+     * A cxr process killed without shutting down (SIGKILL, the OOM killer) leaves its PostgreSQL running: the postmaster
+     * is a daemon, not a child that dies with the JVM, and it still holds the data folder, so the next start waited for
+     * two minutes and failed. When no live process holds the folder's lock (the one EmbeddedPostgres takes) and
+     * postmaster.pid names a running postgres on this folder, that orphan is asked to shut down first. SIGTERM (a
+     * "smart" shutdown) is enough: the dead JVM's sessions are already closed, and nothing is killed outright.
+     */
+    static void stopOrphanedPostmaster(Path directory)
+    {
+        Path pidFile = directory.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile) || heldByLiveProcess(directory.resolve(POSTGRES_LOCK_FILE))) {
+            return;
+        }
+        Optional<ProcessHandle> postmaster = runningPostmaster(pidFile);
+        if (postmaster.isEmpty()) {
+            return; // a stale pid file: PostgreSQL starts over it by itself
+        }
+        long pid = postmaster.get().pid();
+        log.warn("PostgreSQL (pid {}) is still running on {}, left by a cxr process that stopped without shutting it down; stopping it first.",
+                pid, directory);
+        postmaster.get().destroy();
+        try {
+            postmaster.get().onExit().get(ORPHAN_STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+        catch (TimeoutException e) {
+            throw new IllegalStateException("PostgreSQL (pid " + pid + ") left running on " + directory + " by an earlier cxr process did not stop within "
+                    + ORPHAN_STOP_WAIT.toSeconds() + " s. Stop it, then start again.");
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while stopping PostgreSQL (pid " + pid + ") on " + directory, e);
+        }
+        catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot wait for PostgreSQL (pid " + pid + ") on " + directory, e);
+        }
+    }
+
+    private static boolean heldByLiveProcess(Path lockFile)
+    {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        }
+        catch (OverlappingFileLockException e) {
+            return true; // this JVM's own server
+        }
+        catch (IOException e) {
+            log.debug("Cannot check the lock {}: {}", lockFile, e.toString());
+            return true; // unsure: leave whatever runs alone
+        }
+    }
+
+    /** The process postmaster.pid names, if it is alive and is a postgres serving the folder the file names. */
+    private static Optional<ProcessHandle> runningPostmaster(Path pidFile)
+    {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(pidFile);
+        }
+        catch (IOException e) {
+            return Optional.empty();
+        }
+        if (lines.size() < 2 || !lines.get(0).trim().matches("[0-9]{1,10}")) {
+            return Optional.empty();
+        }
+        String dataDirectory = lines.get(1).trim();
+        return ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
+                .filter(ProcessHandle::isAlive)
+                // The pid may have been reused by an unrelated process since.
+                .filter(process -> process.info().command().map(c -> Path.of(c).getFileName().toString().equals("postgres")).orElse(false))
+                .filter(process -> process.info().arguments().map(args -> List.of(args).contains(dataDirectory)).orElse(false));
     }
 
     Optional<EmbeddedPostgres> postgres()

@@ -3,8 +3,11 @@ package org.cxr.app.server;
 import org.cxr.detector.image.ImageRejectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -15,6 +18,7 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Turns every failure into a JSON {@link ApiError}: the caller's mistakes into 4xx with what to fix, a store that is
@@ -101,6 +105,24 @@ public class ApiExceptionHandler
     {
         log.warn("Storage unavailable: {}", e.getMessage());
         return respond(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable", e.getMessage());
+    }
+
+    /**
+     * A store that cannot be reached outside an upload (a listing, a read, an image): 503 as for uploads, with a fixed
+     * message, since the exception's own text can carry host names, SQL or keys.
+     */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class, CannotCreateTransactionException.class})
+    ResponseEntity<ApiError> databaseUnavailable(Exception e)
+    {
+        log.warn("Database unavailable: {}", e.toString());
+        return respond(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable", "The database is unavailable. Try again shortly.");
+    }
+
+    @ExceptionHandler(SdkException.class)
+    ResponseEntity<ApiError> objectStoreUnavailable(SdkException e)
+    {
+        log.warn("Object store unavailable: {}", e.toString());
+        return respond(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable", "The image store is unavailable. Try again shortly.");
     }
 
     @ExceptionHandler(Exception.class)

@@ -44,6 +44,8 @@ public final class Database
         hikari.setUsername(config.user());
         config.password().ifPresent(hikari::setPassword);
         hikari.setMaximumPoolSize(config.maxPoolSize());
+        // A database that is down should answer an upload with 503 within seconds, not after Hikari's default 30 s.
+        hikari.setConnectionTimeout(5_000);
         hikari.setConnectionInitSql(dialect.sessionInitSql());
         if (dialect == SqlDialect.MYSQL) {
             // Both MySQL drivers otherwise report "rows found", so an insert-if-absent that found the row would look

@@ -65,6 +65,10 @@ public final class EmbeddedPostgres
                             .setLocaleConfig("locale", "C")
                             .setServerConfig("timezone", "UTC")
                             .setServerConfig("listen_addresses", "localhost")
+                            // zonky's test defaults trade durability for speed; this server holds real data.
+                            .setServerConfig("fsync", "on")
+                            .setServerConfig("synchronous_commit", "on")
+                            .setServerConfig("full_page_writes", "on")
                             .start(),
                     directory);
         }
