@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Pipeline benchmark: generates a lake of IMAGES images (default 100000; one inference each, about 10 boxes per
+# inference) in a fresh embedded PostgreSQL and embedded S3 server, then runs backup, warehouse and data mart export
+# once each, timing them and measuring their heap. The S3 server and the warehouse run in a JVM of their own, so the
+# stages' heap is the benchmark JVM's alone. Everything lives in a temporary folder that is deleted at the end.
+# STAGES (default backup,warehouse,datamart) runs only some of the stages, e.g. STAGES=backup; HEAP sets -Xmx (2g).
+# Writes bench/work/pipelines-results.jsonl; results go to docs/benchmarks.md by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+images=${IMAGES:-100000}
+heap=${HEAP:-2g}
+stages=${STAGES:-backup,warehouse,datamart}
+results=bench/work/pipelines-results.jsonl
+mkdir -p bench/work
+data=$(mktemp -d "${TMPDIR:-/tmp}/cxr-pipelines.XXXXXX")
+
+./mvnw -q -B -DskipTests -pl bench -am package
+jar=bench/target/cxr-bench.jar
+launcher=org.springframework.boot.loader.launch.PropertiesLauncher
+
+java -Xmx4g -cp "$jar" -Dloader.main=org.cxr.bench.PipelineServers "$launcher" \
+  "$data/servers" "$data/servers.properties" > "$data/servers.log" 2>&1 &
+servers=$!
+stop_servers() {
+  # The warehouse writes its store on the way out; a server stuck in a long request is killed after 30 s.
+  kill "$servers" 2>/dev/null || true
+  for _ in $(seq 1 30); do kill -0 "$servers" 2>/dev/null || break; sleep 1; done
+  kill -9 "$servers" 2>/dev/null || true
+  wait "$servers" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap stop_servers EXIT
+for _ in $(seq 1 120); do
+  [ -f "$data/servers.properties" ] && break
+  kill -0 $servers 2>/dev/null || { cat "$data/servers.log"; exit 1; }
+  sleep 1
+done
+[ -f "$data/servers.properties" ] || { echo "the servers did not start" >&2; cat "$data/servers.log"; exit 1; }
+
+echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores," \
+  "$(awk '/MemTotal/ {printf "%d GiB", $2 / 1024 / 1024}' /proc/meminfo); $(java -version 2>&1 | head -1); -Xmx$heap"
+echo "Data: $data ($(df -h --output=source,fstype "$data" | tail -1 | xargs)); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+java -Xmx"$heap" -cp "$jar" -Dloader.main=org.cxr.bench.PipelineBenchmark "$launcher" \
+  "$data/bench" "$images" "$data/servers.properties" "$stages" | tee "$results"
+echo "Disk used by the run: $(du -sh "$data" | cut -f1); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,272 @@
+package org.cxr.bench;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import org.cxr.backup.Backup;
+import org.cxr.backup.BackupConfig;
+import org.cxr.backup.BackupResult;
+import org.cxr.datamart.DataMartExport;
+import org.cxr.datamart.DataMartOptions;
+import org.cxr.datamart.DataMartResult;
+import org.cxr.lake.db.Database;
+import org.cxr.lake.embedded.EmbeddedPostgres;
+import org.cxr.lake.embedded.EmbeddedS3;
+import org.cxr.lake.store.ObjectStore;
+import org.cxr.lake.store.ObjectStoreConfig;
+import org.cxr.warehouse.Warehouse;
+import org.cxr.warehouse.WarehouseClients;
+import org.cxr.warehouse.WarehouseConfig;
+import org.cxr.warehouse.WarehouseOptions;
+import org.cxr.warehouse.WarehouseRunResult;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Stages 3 to 5 on a generated lake: N images (one inference each, 10 boxes per inference on average) in an embedded
+ * PostgreSQL in a fresh folder and their PNGs in the embedded S3 server, then each stage once, in order, as the
+ * schedules would run them on a lake that has never been processed: backup (settle 0), warehouse (settle 0) into the
+ * embedded warehouse, data mart export into an empty folder. Each stage is timed, with the heap it used (see
+ * {@link HeapMeter}), after a {@code System.gc()}. Prints one JSON line for the lake and one per stage, and fails if a
+ * stage did not carry every row through.
+ *
+ * <p>The S3 server and the warehouse run in another JVM ({@link PipelineServers}); PostgreSQL is its own process.
+ *
+ * <p>STAGES (default all three) picks the stages to run, in their order; the data mart reads what the warehouse wrote,
+ * so it needs the warehouse before it.
+ *
+ * <pre>java -Xmx2g ... PipelineBenchmark WORK_DIR IMAGES ADDRESS_FILE [STAGES, e.g. backup,warehouse,datamart]</pre>
+ */
+public final class PipelineBenchmark
+{
+    private static final long SEED = 4242;
+    private static final String BUCKET = "cxr-images";
+    // The puts wait on the S3 server, which shares the two cores: a few more threads than cores keep it busy.
+    private static final int PUT_THREADS = 8;
+    private static final Set<String> STAGES = Set.of("backup", "warehouse", "datamart");
+
+    private final Path work;
+    private final int images;
+    private final Set<String> stages;
+    private final HeapMeter heap;
+
+    private PipelineBenchmark(Path work, int images, Set<String> stages, HeapMeter heap)
+    {
+        this.work = requireNonNull(work, "work");
+        this.images = images;
+        this.stages = Set.copyOf(requireNonNull(stages, "stages"));
+        this.heap = requireNonNull(heap, "heap");
+    }
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: PipelineBenchmark WORK_DIR IMAGES ADDRESS_FILE [STAGES]");
+            System.exit(2);
+        }
+        Path work = Path.of(args[0]);
+        int images = Integer.parseInt(args[1].replace("_", ""));
+        Properties servers = addresses(Path.of(args[2]));
+        Set<String> stages = args.length == 4 ? stages(args[3]) : STAGES;
+        ObjectStoreConfig s3Config = ObjectStoreConfig.local(BUCKET, URI.create(servers.getProperty(PipelineServers.S3_ENDPOINT)),
+                EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+        WarehouseConfig warehouseConfig = WarehouseConfig.of(servers.getProperty(PipelineServers.WAREHOUSE_URI));
+
+        try (HeapMeter heap = new HeapMeter();
+                EmbeddedPostgres postgres = EmbeddedPostgres.start(work.resolve("postgres"));
+                Database database = Database.connect(postgres.databaseConfig());
+                ObjectStore store = ObjectStore.create(s3Config);
+                S3Client dataMartS3 = ObjectStore.createClient(s3Config);
+                MongoClient mongo = WarehouseClients.create(warehouseConfig)) {
+            database.migrate();
+            store.createBucketIfAbsent();
+            MongoDatabase warehouse = WarehouseClients.database(mongo, warehouseConfig);
+            new PipelineBenchmark(work, images, stages, heap).run(database, store, warehouse, dataMartS3);
+        }
+    }
+
+    private void run(Database database, ObjectStore store, MongoDatabase warehouse, S3Client dataMartS3)
+            throws Exception
+    {
+        System.out.printf(Locale.ROOT, "{\"images\": %d, \"seed\": %d, \"xmxMb\": %.0f, \"java\": \"%s\"}%n",
+                images, SEED, HeapMeter.maxHeapMb(), System.getProperty("java.runtime.version"));
+        SyntheticLake.Written lake = generate(database, store);
+        if (stages.contains("backup")) {
+            backup(database, store, lake);
+        }
+        if (stages.contains("warehouse")) {
+            warehouse(database, warehouse, lake);
+        }
+        if (stages.contains("datamart")) {
+            dataMart(warehouse, dataMartS3, lake);
+        }
+    }
+
+    /** Not a stage: the lake the stages read, timed only to say how long a run of the benchmark takes. */
+    private SyntheticLake.Written generate(Database database, ObjectStore store)
+            throws Exception
+    {
+        // Today at midnight (UTC): every upload is in the past and the 30 days make 30 whole daily partitions.
+        Instant end = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        SyntheticLake.Written lake = new SyntheticLake(images, SEED, end).write(database, store, PUT_THREADS);
+        System.out.printf(Locale.ROOT,
+                "{\"stage\": \"generate (not a pipeline stage)\", \"images\": %d, \"inferences\": %d, \"boxes\": %d, \"inferencesWithoutBoxes\": %d, \"objectBytes\": %d, "
+                        + "\"s3PutSeconds\": %.2f, \"s3PutThreads\": %d, \"copySeconds\": %.2f, \"vacuumAnalyzeSeconds\": %.2f}%n",
+                lake.images(), lake.inferences(), lake.boxes(), lake.inferencesWithoutBoxes(), lake.objectBytes(), lake.s3Seconds(), PUT_THREADS, lake.copySeconds(), lake.vacuumSeconds());
+        return lake;
+    }
+
+    private void backup(Database database, ObjectStore store, SyntheticLake.Written lake)
+            throws IOException
+    {
+        Path parquetWork = Files.createDirectories(work.resolve("backup-work"));
+        BackupConfig config = BackupConfig.defaults().withSettleDelay(Duration.ZERO).withWorkDirectory(parquetWork);
+        Measured<BackupResult> run = measure(() -> new Backup(database, store, config, Clock.systemUTC()).run());
+        BackupResult result = run.result();
+        print("backup", result.rows().images(), result.rows().inferences(), result.rows().predictedBoxes(), run,
+                "{\"files\": %d, \"bytes\": %d, \"detectionRows\": %d}".formatted(result.files(), result.bytes(), result.rows().detections()));
+        check("backup", result.rows().images() == lake.images() && result.rows().inferences() == lake.inferences()
+                && result.rows().predictedBoxes() == lake.boxes()
+                // The join has a row per box, and one (without a box) per inference that found nothing.
+                && result.rows().detections() == lake.boxes() + lake.inferencesWithoutBoxes());
+    }
+
+    private void warehouse(Database database, MongoDatabase warehouse, SyntheticLake.Written lake)
+    {
+        WarehouseOptions options = WarehouseOptions.DEFAULT.withSettleDelay(Duration.ZERO);
+        PageTimes pages = new PageTimes();
+        Measured<WarehouseRunResult> run = measure(() -> {
+            pages.start();
+            return new Warehouse(database, warehouse, options, Clock.systemUTC()).run(progress -> pages.pageDone());
+        });
+        WarehouseRunResult result = run.result();
+        print("warehouse", result.documentsInserted(), result.inferencesRead(), result.boxesRead(), run,
+                ("{\"pages\": %d, \"pageSize\": %d, \"firstPageMs\": %.0f, \"lastPageMs\": %.0f, \"documentsInserted\": %d, \"documentsUpdated\": %d, "
+                        + "\"inferencesAppended\": %d}").formatted(result.pages(), options.pageSize(), pages.firstMs(), pages.lastMs(),
+                        result.documentsInserted(), result.documentsUpdated(), result.inferencesAppended()));
+        check("warehouse", result.documentsInserted() == lake.images() && result.inferencesRead() == lake.inferences()
+                && result.boxesRead() == lake.boxes());
+    }
+
+    private void dataMart(MongoDatabase warehouse, S3Client s3, SyntheticLake.Written lake)
+    {
+        DataMartOptions options = DataMartOptions.defaults();
+        DataMartExport export = new DataMartExport(warehouse.getCollection(DataMartExport.DEFAULT_COLLECTION), s3, options);
+        Measured<DataMartResult> run = measure(() -> export.run(work.resolve("datamart")));
+        DataMartResult result = run.result();
+        // Every image has exactly one inference, the one the export turns into its annotations.
+        print("datamart", result.images(), result.images(), result.annotations(), run,
+                ("{\"trainImages\": %d, \"trainAnnotations\": %d, \"valImages\": %d, \"valAnnotations\": %d, \"imagesDownloaded\": %d, "
+                        + "\"bytesDownloaded\": %d, \"skipped\": %d, \"parallelDownloads\": %d}").formatted(
+                        result.train().images(), result.train().annotations(), result.validation().images(), result.validation().annotations(),
+                        result.imagesDownloaded(), result.bytesDownloaded(), result.skipped().total(), options.parallelDownloads()));
+        check("datamart", result.images() == lake.images() && result.annotations() == lake.boxes() && result.imagesDownloaded() == lake.images());
+    }
+
+    /** How long the warehouse's first and last pages took: whether a page costs more as the warehouse fills. */
+    private static final class PageTimes
+    {
+        private long last;
+        private double firstMs = -1;
+        private double lastMs = -1;
+
+        void start()
+        {
+            last = System.nanoTime();
+        }
+
+        void pageDone()
+        {
+            long now = System.nanoTime();
+            lastMs = (now - last) / 1e6;
+            if (firstMs < 0) {
+                firstMs = lastMs;
+            }
+            last = now;
+        }
+
+        double firstMs()
+        {
+            return firstMs;
+        }
+
+        double lastMs()
+        {
+            return lastMs;
+        }
+    }
+
+    private record Measured<R>(R result, double seconds, double peakHeapMb, double maxHeapAfterGcMb) {}
+
+    /** Starts each stage from the same collected heap, so that no stage pays for the garbage of the one before. */
+    private <R> Measured<R> measure(Supplier<R> stage)
+    {
+        System.gc();
+        heap.reset();
+        long start = System.nanoTime();
+        R result = stage.get();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Measured<>(result, seconds, heap.peakMb(), heap.maxAfterGcMb());
+    }
+
+    private static void print(String stage, long images, long inferences, long boxes, Measured<?> run, String resultJson)
+    {
+        long rows = images + inferences + boxes;
+        System.out.printf(Locale.ROOT,
+                "{\"stage\": \"%s\", \"images\": %d, \"inferences\": %d, \"boxes\": %d, \"rows\": %d, \"seconds\": %.2f, \"rowsPerSecond\": %.0f, "
+                        + "\"imagesPerSecond\": %.0f, \"peakHeapMb\": %.0f, \"maxHeapAfterGcMb\": %.0f, \"result\": %s}%n",
+                stage, images, inferences, boxes, rows, run.seconds(), rows / run.seconds(), images / run.seconds(),
+                run.peakHeapMb(), run.maxHeapAfterGcMb(), resultJson);
+    }
+
+    /** A stage that skipped rows would make a fast number that means nothing. */
+    private static void check(String stage, boolean everyRow)
+    {
+        if (!everyRow) {
+            throw new IllegalStateException(stage + " did not carry every row of the lake through; see its line above");
+        }
+    }
+
+    private static Set<String> stages(String list)
+    {
+        Set<String> stages = Set.of(list.split(","));
+        if (!STAGES.containsAll(stages)) {
+            throw new IllegalArgumentException("STAGES must name some of " + STAGES + ", got " + list);
+        }
+        if (stages.contains("datamart") && !stages.contains("warehouse")) {
+            throw new IllegalArgumentException("the data mart exports what the warehouse stage wrote: run it with the warehouse");
+        }
+        return stages;
+    }
+
+    private static Properties addresses(Path file)
+            throws IOException
+    {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        }
+        for (String key : new String[] {PipelineServers.S3_ENDPOINT, PipelineServers.WAREHOUSE_URI}) {
+            if (properties.getProperty(key) == null) {
+                throw new IllegalArgumentException(file + " has no " + key);
+            }
+        }
+        return properties;
+    }
+}
