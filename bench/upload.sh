@@ -8,8 +8,9 @@ export ORT_DISABLE_TELEMETRY=1
 requests=${REQUESTS:-200}
 port=${PORT:-18080}
 data=$(mktemp -d)
+admin_password="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 ./mvnw -q -B -DskipTests -pl app,bench -am package
-CXR_DATA_DIR="$data" CXR_EMBEDDED_POSTGRES_PORT=0 CXR_EMBEDDED_S3_PORT=0 \
+CXR_ADMIN_PASSWORD="$admin_password" CXR_DATA_DIR="$data" CXR_EMBEDDED_POSTGRES_PORT=0 CXR_EMBEDDED_S3_PORT=0 \
   java -jar app/target/cxr.jar serve --port "$port" > "$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
@@ -17,5 +18,11 @@ for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$port/actuator/health/readiness" > /dev/null && break
   sleep 1
 done
+# The uploads are a radiologist's, with a personal API token, as a script would send them.
+curl -sf -u "admin:$admin_password" -H 'Content-Type: application/json' "http://127.0.0.1:$port/api/v1/users" \
+  -d '{"username": "bench", "password": "bench-password-1", "roles": ["radiologist"]}' > /dev/null
+CXR_API_TOKEN=$(curl -sf -u bench:bench-password-1 -H 'Content-Type: application/json' "http://127.0.0.1:$port/api/v1/me/tokens" \
+  -d '{"name": "bench"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
+export CXR_API_TOKEN
 java -cp bench/target/cxr-bench.jar -Dloader.main=org.cxr.bench.UploadBenchmark org.springframework.boot.loader.launch.PropertiesLauncher \
   "http://127.0.0.1:$port" models/demo "$requests" 1 2 8

@@ -25,7 +25,8 @@ import java.util.concurrent.Future;
 
 /**
  * Upload-to-response latency and throughput of a running cxr server with several concurrent clients, and, in the
- * same run, the detector alone (PNG bytes to boxes, in this JVM) on the same images. Prints JSON lines.
+ * same run, the detector alone (PNG bytes to boxes, in this JVM) on the same images. Prints JSON lines. The uploads
+ * carry the personal API token in {@code CXR_API_TOKEN} (bench/upload.sh makes one), as a script's would.
  *
  * <pre>java -cp bench/target/cxr-bench.jar org.cxr.bench.UploadBenchmark BASE_URL MODEL_DIR REQUESTS CLIENTS...</pre>
  */
@@ -40,6 +41,10 @@ public final class UploadBenchmark
     {
         if (args.length < 4) {
             System.err.println("usage: UploadBenchmark BASE_URL MODEL_DIR REQUESTS CLIENTS...");
+            System.exit(2);
+        }
+        if (System.getenv("CXR_API_TOKEN") == null) {
+            System.err.println("UploadBenchmark needs a personal API token in CXR_API_TOKEN (bench/upload.sh makes one)");
             System.exit(2);
         }
         URI endpoint = URI.create(args[0] + "/api/v1/inferences");
@@ -128,6 +133,7 @@ public final class UploadBenchmark
         body.writeBytes(png);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(endpoint)
+                .header("Authorization", "Bearer " + System.getenv("CXR_API_TOKEN"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
                 .build(), HttpResponse.BodyHandlers.ofString());

@@ -78,7 +78,8 @@ public final class DataMartExport
             Files.createDirectories(layout.imagesDirectory());
             Files.createDirectories(layout.annotationsDirectory());
             try (ExportLock ignored = ExportLock.acquire(layout.root())) {
-                int leftovers = TemporaryFiles.deleteLeftovers(layout.imagesDirectory()) + TemporaryFiles.deleteLeftovers(layout.annotationsDirectory());
+                int leftovers = TemporaryFiles.deleteLeftovers(layout.root()) + TemporaryFiles.deleteLeftovers(layout.imagesDirectory())
+                        + TemporaryFiles.deleteLeftovers(layout.annotationsDirectory());
                 if (leftovers > 0) {
                     log.info("Removed {} temporary files an interrupted export left in {}", leftovers, layout.root());
                 }
@@ -112,9 +113,10 @@ public final class DataMartExport
             for (Split split : Split.values()) {
                 writers.put(split, CocoSplitWriter.open(layout.annotationFile(split), split, options.classNames()));
             }
-            WarehousePages pages = new WarehousePages(images, options.pageSize());
-            for (List<Document> page = pages.next(); !page.isEmpty(); page = pages.next()) {
-                exportPage(page, documents, localImages, downloads, writers, tally);
+            try (WarehousePages pages = WarehousePages.copy(images, options.pageSize(), layout.root())) {
+                for (List<Document> page = pages.next(); !page.isEmpty(); page = pages.next()) {
+                    exportPage(page, documents, localImages, downloads, writers, tally);
+                }
             }
             Map<Split, SplitCounts> counts = new EnumMap<>(Split.class);
             for (Split split : Split.values()) {

@@ -2,6 +2,7 @@ package org.cxr.warehouse;
 
 import com.mongodb.ReadPreference;
 import com.mongodb.bulk.BulkWriteResult;
+import com.mongodb.bulk.BulkWriteUpsert;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 import static org.cxr.warehouse.DocumentShape.ID;
@@ -25,20 +28,22 @@ import static org.cxr.warehouse.DocumentShape.INFERENCES;
 import static org.cxr.warehouse.DocumentShape.INFERENCE_ID;
 
 /**
- * Writes a page of image documents with one unordered bulk write, so that writing it twice, or after a partial write,
+ * Writes a page of image documents with unordered bulk writes, so that writing it twice, or after a partial write,
  * leaves the same documents as writing it once.
  *
- * <p>Each operation is correct whatever runs before it, as an unordered bulk write promises no order:
+ * <p>The writer first looks up which of the page's documents exist and which inferences they hold, then:
  * <ul>
- * <li>a new image is one upsert that creates the document with the page's inferences ({@code $setOnInsert}), and does
- * nothing to a document that exists;
- * <li>each inference is also pushed on its own, guarded by {@code "inferences.inferenceId": {$ne: id}}, so it is added
- * to an existing document only if absent, and a push that finds no document changes nothing (the upsert brings it);
- * <li>pushes keep the array sorted by inference id ({@code $sort}), so the order is the same however the operations
- * and runs interleave.
+ * <li>an image without a document is one upsert that creates the document with the page's inferences
+ * ({@code $setOnInsert}) and does nothing to a document that exists;
+ * <li>an inference missing from an existing document is pushed on its own, guarded by
+ * {@code "inferences.inferenceId": {$ne: id}}, so it is added only if absent; pushes keep the array sorted by
+ * inference id ({@code $sort}), so the order is the same however operations and runs interleave;
+ * <li>an upsert that found a document after all (it appeared after the look-up) is followed by the guarded pushes
+ * of its inferences.
  * </ul>
- * Inferences the document is known to have already are not sent again. Only operators that Amazon DocumentDB supports
- * are used, and no transaction.
+ * New documents are written by {@code _id} alone, which every MongoDB-wire server answers from its primary index;
+ * the guarded pushes, which some servers (the embedded one) answer by scanning the collection, are sent only for
+ * documents that exist. Only operators that Amazon DocumentDB supports are used, and no transaction.
  */
 final class DocumentWriter
 {
@@ -56,33 +61,47 @@ final class DocumentWriter
     PageWrite write(List<ImageDocument> page)
     {
         requireNonNull(page, "page");
-        if (page.isEmpty()) {
-            return PageWrite.NOTHING;
-        }
-        Plan plan = plan(page, storedInferenceIds(page));
+        return page.isEmpty() ? PageWrite.NOTHING : write(page, storedInferenceIds(page));
+    }
+
+    /** Writes the page given a view of what its documents held, which may be stale (tests pass one). */
+    PageWrite write(List<ImageDocument> page, Map<String, List<Long>> stored)
+    {
+        Plan plan = plan(page, stored);
         if (plan.writes().isEmpty()) {
             return PageWrite.NOTHING;
         }
-
-        BulkWriteResult result = images.bulkWrite(plan.writes(), new BulkWriteOptions().ordered(false));
-        if (!result.wasAcknowledged()) {
-            throw new IllegalStateException("The warehouse did not acknowledge the write: use a write concern of at least w=1");
+        BulkWriteResult result = bulkWrite(plan.writes());
+        Set<Integer> inserted = result.getUpserts().stream().map(BulkWriteUpsert::getIndex).collect(Collectors.toSet());
+        List<ImageDocument> foundAfterAll = plan.upserts().entrySet().stream()
+                .filter(upsert -> !inserted.contains(upsert.getKey()))
+                .map(Map.Entry::getValue)
+                .toList();
+        int appended = result.getModifiedCount();
+        if (!foundAfterAll.isEmpty()) {
+            appended += bulkWrite(foundAfterAll.stream().flatMap(image -> pushes(image, image.inferences()).stream()).toList()).getModifiedCount();
         }
         verify(page);
 
-        int created = result.getUpserts().size();
-        int inferencesInCreatedDocuments = result.getUpserts().stream()
-                .mapToInt(upsert -> plan.upserts().get(upsert.getIndex()).inferences().size())
-                .sum();
-        // An upsert whose document appeared after it was looked up changed nothing itself; its pushes did the rest.
-        int documentsUpdated = plan.existingDocumentsChanged() + (plan.upserts().size() - created);
-        // Pushes are the only operations that modify a document that exists; upserts that create one are not counted.
-        return new PageWrite(created, documentsUpdated, inferencesInCreatedDocuments + result.getModifiedCount());
+        int inferencesInCreatedDocuments = inserted.stream().mapToInt(index -> plan.upserts().get(index).inferences().size()).sum();
+        // An upsert whose document appeared after the look-up changed nothing itself; its pushes did the rest.
+        int documentsUpdated = plan.existingDocumentsChanged() + foundAfterAll.size();
+        return new PageWrite(inserted.size(), documentsUpdated, inferencesInCreatedDocuments + appended);
+    }
+
+    private BulkWriteResult bulkWrite(List<WriteModel<Document>> writes)
+    {
+        BulkWriteResult result = images.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        if (!result.wasAcknowledged()) {
+            throw new IllegalStateException("The warehouse did not acknowledge the write: use a write concern of at least w=1");
+        }
+        return result;
     }
 
     /**
      * The operations that bring the page's documents up to date, given the inference ids the documents were seen to
-     * hold. They are correct even if that view is stale: it only saves sending what is surely there already.
+     * hold: an upsert for each image seen without a document, guarded pushes of the inferences an existing document
+     * lacks.
      */
     static Plan plan(List<ImageDocument> page, Map<String, List<Long>> stored)
     {
@@ -97,20 +116,27 @@ final class DocumentWriter
                         Filters.eq(ID, image.sha256()),
                         new Document("$setOnInsert", DocumentShape.imageFields(image).append(INFERENCES, DocumentShape.inferences(image))),
                         new UpdateOptions().upsert(true)));
+                continue;
             }
             List<InferenceDocument> absent = image.inferences().stream()
-                    .filter(inference -> present == null || !present.contains(inference.inferenceId()))
+                    .filter(inference -> !present.contains(inference.inferenceId()))
                     .toList();
-            for (InferenceDocument inference : absent) {
-                writes.add(new UpdateOneModel<>(
-                        Filters.and(Filters.eq(ID, image.sha256()), Filters.ne(INFERENCES + "." + INFERENCE_ID, inference.inferenceId())),
-                        Updates.pushEach(INFERENCES, List.of(DocumentShape.inference(inference)), SORTED_BY_INFERENCE_ID)));
-            }
-            if (present != null && !absent.isEmpty()) {
+            writes.addAll(pushes(image, absent));
+            if (!absent.isEmpty()) {
                 existingDocumentsChanged++;
             }
         }
         return new Plan(writes, upserts, existingDocumentsChanged);
+    }
+
+    /** A guarded push per inference: each adds it to the image's document only if the document lacks it. */
+    static List<WriteModel<Document>> pushes(ImageDocument image, List<InferenceDocument> inferences)
+    {
+        return inferences.stream()
+                .<WriteModel<Document>>map(inference -> new UpdateOneModel<>(
+                        Filters.and(Filters.eq(ID, image.sha256()), Filters.ne(INFERENCES + "." + INFERENCE_ID, inference.inferenceId())),
+                        Updates.pushEach(INFERENCES, List.of(DocumentShape.inference(inference)), SORTED_BY_INFERENCE_ID)))
+                .toList();
     }
 
     /** Every inference of the page is stored exactly once: only then may the watermark pass it. */

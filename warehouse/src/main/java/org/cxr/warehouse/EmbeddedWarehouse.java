@@ -2,6 +2,7 @@ package org.cxr.warehouse;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import org.h2.mvstore.MVStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +57,11 @@ public final class EmbeddedWarehouse
         catch (IOException e) {
             throw new UncheckedIOException("Cannot create the warehouse folder " + directory, e);
         }
-        H2Backend backend = new H2Backend(directory.resolve(FILE_NAME).toString());
+        // Without background compaction: H2 2.4's MVStore can drop a chunk that a concurrent reader still needs
+        // ("Chunk N not found", h2database issue #4383), which a data mart export right after a large warehouse run
+        // hit. The price: the file keeps what compaction would have reclaimed.
+        MVStore store = new MVStore.Builder().fileName(directory.resolve(FILE_NAME).toString()).autoCompactFillRate(0).open();
+        H2Backend backend = new H2Backend(store);
         MongoServer server = new MongoServer(backend);
         try {
             server.bind(HOST, port);

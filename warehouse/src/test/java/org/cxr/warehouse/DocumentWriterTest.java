@@ -84,12 +84,28 @@ class DocumentWriterTest
     void aStaleViewOfTheDocumentsNeitherDoublesNorLosesAnInference()
     {
         // Written meanwhile: A with a later inference only, and B whole.
-        apply(DocumentWriter.plan(List.of(image(A, 3), image(B, 2)), Map.of()).writes());
+        DocumentWriter writer = new DocumentWriter(database);
+        writer.write(List.of(image(A, 3), image(B, 2)));
 
-        // The writer believes nothing is stored.
-        apply(reversed(DocumentWriter.plan(List.of(image(A, 1, 3, 4), image(B, 2)), Map.of()).writes()));
+        // The writer believes nothing is stored: its upserts find documents, and it pushes what they lack.
+        DocumentWriter.PageWrite write = writer.write(List.of(image(A, 1, 3, 4), image(B, 2)), Map.of());
 
         assertThat(documents()).containsExactly(image(A, 1, 3, 4), image(B, 2));
+        assertThat(write).isEqualTo(new DocumentWriter.PageWrite(0, 2, 2));
+    }
+
+    @Test
+    void pushesToAnExistingDocumentGiveTheSameDocumentInAnyOrder()
+    {
+        apply(DocumentWriter.plan(List.of(image(A, 3)), Map.of()).writes());
+        List<WriteModel<Document>> pushes = DocumentWriter.plan(List.of(image(A, 1, 3, 4, 2)), Map.of(A, List.of())).writes();
+
+        for (long seed = 0; seed < 5; seed++) {
+            List<WriteModel<Document>> shuffled = new ArrayList<>(pushes);
+            Collections.shuffle(shuffled, new Random(seed));
+            apply(shuffled);
+        }
+        assertThat(documents()).containsExactly(image(A, 1, 2, 3, 4));
     }
 
     @Test
