@@ -1,4 +1,5 @@
 // Calls to the cxr HTTP API (/api/v1). Every failure becomes an Error whose message is the server's.
+import { csrfHeaders } from './session.js';
 
 async function failure(response) {
   try {
@@ -26,7 +27,7 @@ export async function upload(file, confidence, nmsIou) {
   form.append('confidence', String(confidence));
   form.append('nmsIou', String(nmsIou));
   form.append('candidates', 'true');
-  return json(await fetch('/api/v1/inferences', { method: 'POST', body: form }));
+  return json(await fetch('/api/v1/inferences', { method: 'POST', body: form, headers: await csrfHeaders() }));
 }
 
 export async function inference(id) {

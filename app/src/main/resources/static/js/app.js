@@ -1,6 +1,7 @@
 // The page: upload by drag and drop or picker, thresholds that re-filter without a new upload, the result side by
 // side with the original, and the history of past uploads.
 import * as api from './api.js';
+import { showUser } from './session.js';
 import { refilter } from './filter.js';
 import { colourOf, draw } from './render.js';
 
@@ -167,6 +168,12 @@ function wireUpload() {
 async function start() {
   wireUpload();
   try {
+    const user = await showUser();
+    if (!user.roles.includes('UPLOADER') && !user.roles.includes('RADIOLOGIST')) {
+      $('model-line').textContent = '';
+      showError(`As ${user.roles.join(', ').toLowerCase()} you do not upload or read results here; use the links above.`);
+      return;
+    }
     state.model = await api.model();
     $('confidence').value = state.model.defaults.confidence;
     $('nms-iou').value = state.model.defaults.nmsIou;

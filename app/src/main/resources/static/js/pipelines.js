@@ -1,4 +1,5 @@
 // The pipelines page: start a stage, and watch the run history (refreshed every few seconds).
+import { csrfHeaders, showUser } from './session.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -50,7 +51,7 @@ async function refresh() {
 
 async function start(stage) {
   $('error').hidden = true;
-  const response = await fetch(`/api/v1/pipelines/${stage}/runs`, { method: 'POST' });
+  const response = await fetch(`/api/v1/pipelines/${stage}/runs`, { method: 'POST', headers: await csrfHeaders() });
   if (!response.ok) throw await failure(response);
   const run = await response.json();
   $('status').textContent = `Started ${stage} run ${run.runId}.`;
@@ -65,5 +66,6 @@ function showError(e) {
 for (const button of document.querySelectorAll('button[data-stage]')) {
   button.addEventListener('click', () => start(button.dataset.stage).catch(showError));
 }
+showUser().catch(showError);
 refresh().catch(showError);
 setInterval(() => refresh().catch(showError), 3000);

@@ -1,5 +1,7 @@
 package org.cxr.app;
 
+import org.cxr.app.audit.Audit;
+import org.cxr.app.audit.AuditEvent.Outcome;
 import org.cxr.app.pipeline.PipelineContext;
 import org.cxr.app.pipeline.PipelineService;
 import org.cxr.app.pipeline.Stage;
@@ -9,7 +11,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
+import org.cxr.app.security.LocalCliToken;
+import org.springframework.core.env.StandardEnvironment;
+
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 
@@ -43,6 +49,23 @@ final class PipelineCli
         return false;
     }
 
+    /**
+     * The token to show the running server: CXR_API_TOKEN if set, else the one the server wrote into the data directory
+     * for the CLI of its own machine.
+     */
+    static String token(List<String> properties)
+    {
+        String configured = System.getenv("CXR_API_TOKEN");
+        if (configured != null && !configured.isBlank()) {
+            return configured.strip();
+        }
+        StandardEnvironment environment = new StandardEnvironment();
+        String dataDirectory = properties.stream().filter(p -> p.startsWith("cxr.data-directory=")).map(p -> p.substring(p.indexOf('=') + 1)).findFirst()
+                .orElseGet(() -> environment.resolvePlaceholders("${cxr.data-directory:${CXR_DATA_DIR:./data}}"));
+        return LocalCliToken.read(Path.of(dataDirectory)).orElseThrow(() -> new IllegalStateException(
+                "A server holds the data directory " + dataDirectory + " but left no token for the CLI in it; set CXR_API_TOKEN to a personal API token."));
+    }
+
     static URI defaultServer()
     {
         String port = System.getenv().getOrDefault("SERVER_PORT", "8080");
@@ -53,7 +76,12 @@ final class PipelineCli
     static int runStage(Stage stage, List<String> properties, URI server)
     {
         try {
-            PipelineRun run = withContext(properties, context -> context.getBean(PipelineService.class).runAndWait(stage, "cli"));
+            PipelineRun run = withContext(properties, context -> {
+                PipelineRun finished = context.getBean(PipelineService.class).runAndWait(stage, "cli");
+                context.getBean(Audit.class).record("cli:" + System.getProperty("user.name"), "pipeline." + stage.id() + ".run", "run/" + finished.id(),
+                        finished.status() == PipelineRun.Status.SUCCEEDED ? Outcome.SUCCESS : Outcome.FAILURE, null, null);
+                return finished;
+            });
             System.out.println(stage.id() + " run " + run.id() + ": " + run.status()
                     + run.detail().map(d -> " " + d).orElse("") + run.error().map(e -> " " + e).orElse(""));
             return run.status() == PipelineRun.Status.SUCCEEDED ? 0 : 1;
@@ -64,7 +92,7 @@ final class PipelineCli
             }
             System.err.println("cxr: a server holds the data directory; asking it at " + server + " to run " + stage.id() + "...");
             try {
-                JsonNode run = new RemotePipeline(server).runAndWait(stage.id());
+                JsonNode run = new RemotePipeline(server, token(properties)).runAndWait(stage.id());
                 System.out.println(stage.id() + " run " + run.get("runId").asLong() + ": " + run.get("status").asString()
                         + " " + run.path("detail").asString("") + " " + run.path("error").asString(""));
                 return "SUCCEEDED".equals(run.get("status").asString()) ? 0 : 1;

@@ -17,10 +17,12 @@ final class RemotePipeline
 {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI server;
+    private final String authorization;
 
-    RemotePipeline(URI server)
+    RemotePipeline(URI server, String token)
     {
         this.server = server;
+        this.authorization = "Bearer " + token;
     }
 
     /** Starts the run and polls it; returns the finished run as the API describes it. */
@@ -28,6 +30,7 @@ final class RemotePipeline
             throws IOException, InterruptedException
     {
         HttpResponse<String> started = client.send(HttpRequest.newBuilder(server.resolve("/api/v1/pipelines/" + stage + "/runs"))
+                .header("Authorization", authorization)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode run = Json.MAPPER.readTree(started.body());
         if (started.statusCode() != 202) {
@@ -36,7 +39,8 @@ final class RemotePipeline
         long id = run.get("runId").asLong();
         while ("RUNNING".equals(run.get("status").asString())) {
             Thread.sleep(1000);
-            HttpResponse<String> polled = client.send(HttpRequest.newBuilder(server.resolve("/api/v1/pipelines/runs/" + id)).build(),
+            HttpResponse<String> polled = client.send(HttpRequest.newBuilder(server.resolve("/api/v1/pipelines/runs/" + id))
+                            .header("Authorization", authorization).build(),
                     HttpResponse.BodyHandlers.ofString());
             run = Json.MAPPER.readTree(polled.body());
         }

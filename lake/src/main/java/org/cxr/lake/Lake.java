@@ -77,6 +77,12 @@ public final class Lake
         return reader.image(sha256);
     }
 
+    /** Whether this user uploaded the image at least once. */
+    public boolean uploadedBy(String sha256, String userName)
+    {
+        return reader.uploadedBy(sha256, userName);
+    }
+
     /** The stored bytes of an image, read with a plain GET. */
     public Optional<byte[]> imageBytes(ImageRecord image)
     {

@@ -99,7 +99,7 @@ abstract class LakeContractTest
 
         database.migrate();
 
-        assertThat(applied).as("every migration applied at start-up").isEqualTo(2);
+        assertThat(applied).as("every migration applied at start-up").isEqualTo(3);
         assertThat(sql.sql("SELECT COUNT(*) FROM flyway_schema_history WHERE success = TRUE").query(Integer.class).single()).isEqualTo(applied);
     }
 
@@ -250,6 +250,26 @@ abstract class LakeContractTest
         // [from, to): the start is in, the end is out.
         assertThat(ids(InferenceFilter.ALL.withFrom(testStart.plus(Duration.ofHours(1))).withTo(testStart.plus(Duration.ofHours(3)))))
                 .containsExactly(noduleHigh, cardiomegalyLow);
+    }
+
+    @Test
+    void listsOnlyTheInferencesOfOneUserWhenAsked()
+    {
+        byte[] shared = TestData.uniquePng(4096);
+        long amyFirst = lake.ingest(TestData.upload(shared, "a.png"), TestData.inference("amy")).inferenceId();
+        clock.advance(Duration.ofMinutes(1));
+        long ben = lake.ingest(TestData.upload(shared, "b.png"), TestData.inference("ben")).inferenceId();
+        clock.advance(Duration.ofMinutes(1));
+        IngestResult amySecond = lake.ingest(TestData.newUpload(), TestData.inference("amy"));
+        InferenceFilter today = InferenceFilter.ALL.withFrom(testStart).withTo(testStart.plus(Duration.ofDays(1)));
+
+        assertThat(ids(today.withUserName("amy"))).containsExactly(amySecond.inferenceId(), amyFirst);
+        assertThat(ids(today.withUserName("ben"))).containsExactly(ben);
+        assertThat(ids(today.withUserName("Amy"))).as("user names are matched exactly").isEmpty();
+        // One image uploaded by both belongs to both; the other only to its uploader.
+        assertThat(lake.uploadedBy(ContentHash.sha256(shared), "ben")).isTrue();
+        assertThat(lake.uploadedBy(amySecond.sha256(), "amy")).isTrue();
+        assertThat(lake.uploadedBy(amySecond.sha256(), "ben")).isFalse();
     }
 
     @Test

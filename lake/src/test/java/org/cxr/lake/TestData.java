@@ -40,6 +40,12 @@ public final class TestData
         return new InferenceRecord(0.5, 0.45, "retinanet-r101", "2026.1", 1234, Optional.of("radiologist"), List.of(boxes));
     }
 
+    /** An inference without boxes by this user. */
+    public static InferenceRecord inference(String userName)
+    {
+        return new InferenceRecord(0.5, 0.45, "retinanet-r101", "2026.1", 1234, Optional.of(userName), List.of());
+    }
+
     public static String className(int classId)
     {
         return List.of("Aortic enlargement", "Cardiomegaly", "ILD", "Infiltration", "Nodule/Mass").get(classId);

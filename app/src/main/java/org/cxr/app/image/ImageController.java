@@ -1,5 +1,7 @@
 package org.cxr.app.image;
 
+import org.cxr.app.audit.Audit;
+import org.cxr.app.security.Caller;
 import org.cxr.app.server.BadRequestException;
 import org.cxr.app.server.NotFoundException;
 import org.cxr.lake.ImageRecord;
@@ -8,6 +10,7 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -17,7 +20,11 @@ import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
-/** The stored bytes of an image, and a small thumbnail for the history. Content-addressed, so cacheable for ever. */
+/**
+ * The stored bytes of an image, and a small thumbnail for the history. Content-addressed, so cacheable for ever (in
+ * the browser's private cache only). An uploader gets only images they uploaded. Viewing an image is audited;
+ * thumbnails are not, as each appears in a listing that is.
+ */
 @RestController
 class ImageController
 {
@@ -25,18 +32,21 @@ class ImageController
 
     private final Lake lake;
     private final Thumbnails thumbnails;
+    private final Audit audit;
 
-    ImageController(Lake lake, Thumbnails thumbnails)
+    ImageController(Lake lake, Thumbnails thumbnails, Audit audit)
     {
         this.lake = requireNonNull(lake, "lake");
         this.thumbnails = requireNonNull(thumbnails, "thumbnails");
+        this.audit = requireNonNull(audit, "audit");
     }
 
     @GetMapping("/api/v1/images/{sha256}")
-    ResponseEntity<byte[]> image(@PathVariable("sha256") String sha256)
+    ResponseEntity<byte[]> image(Authentication authentication, @PathVariable("sha256") String sha256)
     {
-        ImageRecord image = find(sha256);
+        ImageRecord image = find(authentication, sha256);
         byte[] bytes = lake.imageBytes(image).orElseThrow(() -> new NotFoundException("The bytes of image " + sha256 + " are missing from the store."));
+        audit.success("image.view", "image/" + sha256);
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType(image.mediaType().mimeType()))
                 .cacheControl(CacheControl.maxAge(Duration.ofDays(365)).cachePrivate().immutable())
@@ -44,9 +54,9 @@ class ImageController
     }
 
     @GetMapping("/api/v1/images/{sha256}/thumbnail")
-    ResponseEntity<byte[]> thumbnail(@PathVariable("sha256") String sha256)
+    ResponseEntity<byte[]> thumbnail(Authentication authentication, @PathVariable("sha256") String sha256)
     {
-        ImageRecord image = find(sha256);
+        ImageRecord image = find(authentication, sha256);
         byte[] bytes = lake.imageBytes(image).orElseThrow(() -> new NotFoundException("The bytes of image " + sha256 + " are missing from the store."));
         return ResponseEntity.ok()
                 .contentType(MediaType.IMAGE_PNG)
@@ -54,11 +64,14 @@ class ImageController
                 .body(thumbnails.of(sha256, bytes));
     }
 
-    private ImageRecord find(String sha256)
+    private ImageRecord find(Authentication authentication, String sha256)
     {
         if (!SHA256.matcher(sha256).matches()) {
             throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter", "An image is named by the 64 lower-case hex digits of its SHA-256.");
         }
-        return lake.image(sha256).orElseThrow(() -> new NotFoundException("No image with SHA-256 " + sha256 + "."));
+        Caller caller = Caller.of(authentication);
+        return lake.image(sha256)
+                .filter(image -> caller.seesAll() || lake.uploadedBy(sha256, caller.username()))
+                .orElseThrow(() -> new NotFoundException("No image with SHA-256 " + sha256 + "."));
     }
 }

@@ -1,9 +1,11 @@
 package org.cxr.app.inference;
 
+import org.cxr.app.audit.Audit;
 import org.cxr.app.inference.InferenceJson.DetectionJson;
 import org.cxr.app.inference.InferenceJson.InferenceList;
 import org.cxr.app.inference.InferenceJson.InferenceResponse;
 import org.cxr.app.server.BadRequestException;
+import org.cxr.app.security.Caller;
 import org.cxr.app.server.NotFoundException;
 import org.cxr.lake.InferenceFilter;
 import org.cxr.lake.InferencePage;
@@ -13,6 +15,7 @@ import org.cxr.lake.PageRequest;
 import org.cxr.lake.StoredInference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -31,7 +34,10 @@ import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
-/** Upload an image for detection, and read past inferences. */
+/**
+ * Upload an image for detection, and read past inferences. A radiologist sees every result; an uploader sees their
+ * own, and another's is answered as if it did not exist.
+ */
 @RestController
 class InferenceController
 {
@@ -42,15 +48,18 @@ class InferenceController
 
     private final InferenceService service;
     private final Lake lake;
+    private final Audit audit;
 
-    InferenceController(InferenceService service, Lake lake)
+    InferenceController(InferenceService service, Lake lake, Audit audit)
     {
         this.service = requireNonNull(service, "service");
         this.lake = requireNonNull(lake, "lake");
+        this.audit = requireNonNull(audit, "audit");
     }
 
     @PostMapping(path = "/api/v1/inferences", consumes = "multipart/form-data")
     ResponseEntity<InferenceResponse> create(
+            Authentication authentication,
             @RequestPart("image") MultipartFile image,
             @RequestParam(name = "confidence", required = false) String confidence,
             @RequestParam(name = "nmsIou", required = false) String nmsIou,
@@ -59,27 +68,32 @@ class InferenceController
     {
         InferenceService.Outcome outcome = service.infer(new InferenceService.Request(
                 image.getBytes(), image.getOriginalFilename(), image.getContentType(),
-                threshold("confidence", confidence), threshold("nmsIou", nmsIou), Optional.empty()));
+                threshold("confidence", confidence), threshold("nmsIou", nmsIou), Optional.of(authentication.getName())));
         StoredInference stored = lake.inference(outcome.stored().inferenceId())
                 .orElseThrow(() -> new IllegalStateException("inference " + outcome.stored().inferenceId() + " vanished after commit"));
+        audit.success("inference.upload", "inference/" + stored.id(), "image " + stored.image().sha256());
         InferenceResponse body = InferenceJson.of(stored);
         if (candidates) {
             List<DetectionJson> all = outcome.candidates().stream().map(DetectionJson::of).toList();
             body = new InferenceResponse(body.inferenceId(), body.createdAt(), body.image(), body.model(), body.thresholds(),
-                    outcome.result().durationMillis(), body.detections(), all);
+                    outcome.result().durationMillis(), body.user(), body.detections(), all);
         }
         return ResponseEntity.created(URI.create("/api/v1/inferences/" + stored.id())).body(body);
     }
 
     @GetMapping("/api/v1/inferences/{id}")
-    InferenceResponse get(@PathVariable("id") long id)
+    InferenceResponse get(Authentication authentication, @PathVariable("id") long id)
     {
-        return lake.inference(id).map(InferenceJson::of)
+        StoredInference inference = lake.inference(id)
+                .filter(found -> Caller.of(authentication).maySee(found.userName()))
                 .orElseThrow(() -> new NotFoundException("No inference with id " + id + "."));
+        audit.success("inference.view", "inference/" + id);
+        return InferenceJson.of(inference);
     }
 
     @GetMapping("/api/v1/inferences")
     InferenceList list(
+            Authentication authentication,
             @RequestParam(name = "limit", defaultValue = "50") int limit,
             @RequestParam(name = "after", required = false) String after,
             @RequestParam(name = "from", required = false) String from,
@@ -90,7 +104,8 @@ class InferenceController
         if (limit < 1 || limit > MAX_PAGE) {
             throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter", "limit must be between 1 and " + MAX_PAGE + ".");
         }
-        InferenceFilter filter = InferenceFilter.ALL;
+        Caller caller = Caller.of(authentication);
+        InferenceFilter filter = caller.seesAll() ? InferenceFilter.ALL : InferenceFilter.ALL.withUserName(caller.username());
         if (from != null) {
             filter = filter.withFrom(instant("from", from));
         }
@@ -117,6 +132,8 @@ class InferenceController
             }
         }
         InferencePage result = lake.inferences(filter, page);
+        audit.success("inference.list", null, result.items().size() + " results" + (caller.seesAll() ? "" : " (own uploads)") + ": "
+                + result.items().stream().map(item -> String.valueOf(item.id())).collect(java.util.stream.Collectors.joining(",")));
         return new InferenceList(result.items().stream().map(InferenceJson::of).toList(), result.next().map(PageCursor::encode).orElse(null));
     }
 

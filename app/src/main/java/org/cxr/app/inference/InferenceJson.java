@@ -39,9 +39,10 @@ final class InferenceJson
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record InferenceResponse(long inferenceId, Instant createdAt, ImageJson image, ModelJson model, ThresholdsJson thresholds,
-            double durationMs, List<DetectionJson> detections, List<DetectionJson> candidates) {}
+            double durationMs, String user, List<DetectionJson> detections, List<DetectionJson> candidates) {}
 
-    record InferenceListItem(long inferenceId, Instant createdAt, ImageJson image, ModelJson model, double durationMs, int detectionCount) {}
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record InferenceListItem(long inferenceId, Instant createdAt, ImageJson image, ModelJson model, double durationMs, String user, int detectionCount) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record InferenceList(List<InferenceListItem> items, String next) {}
@@ -55,7 +56,7 @@ final class InferenceJson
     static InferenceResponse of(StoredInference s)
     {
         return new InferenceResponse(s.id(), s.createdAt(), image(s.image()), new ModelJson(s.modelName(), s.modelVersion()),
-                new ThresholdsJson(s.confidenceThreshold(), s.nmsIouThreshold()), s.durationMillis(),
+                new ThresholdsJson(s.confidenceThreshold(), s.nmsIouThreshold()), s.durationMillis(), s.userName().orElse(null),
                 s.boxes().stream().map(DetectionJson::of).toList(), null);
     }
 
@@ -63,6 +64,6 @@ final class InferenceJson
     {
         return new InferenceListItem(s.id(), s.createdAt(),
                 new ImageJson(s.sha256(), null, null, s.originalFileName(), null, null, "/api/v1/images/" + s.sha256()),
-                new ModelJson(s.modelName(), s.modelVersion()), s.durationMillis(), s.boxCount());
+                new ModelJson(s.modelName(), s.modelVersion()), s.durationMillis(), s.userName().orElse(null), s.boxCount());
     }
 }

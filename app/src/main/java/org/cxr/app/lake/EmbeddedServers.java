@@ -72,7 +72,8 @@ final class EmbeddedServers
             return EmbeddedPostgres.start(directory, properties.embedded().postgresPort());
         }
         catch (IllegalStateException e) {
-            if (String.valueOf(e.getMessage()).contains("could not lock")) {
+            // OverlappingFileLockException: the holder is this very JVM (a command run inside a server's process, as tests do).
+            if (e instanceof OverlappingFileLockException || String.valueOf(e.getMessage()).contains("could not lock")) {
                 throw new IllegalStateException("The data directory " + properties.dataDir().toAbsolutePath()
                         + " is in use by another cxr process (a running server?). Stop it first, or ask the running server over HTTP.", e);
             }

@@ -1,5 +1,6 @@
 package org.cxr.app.pipeline;
 
+import org.cxr.app.audit.AuditConfiguration;
 import org.cxr.app.lake.LakeConfiguration;
 import org.cxr.app.server.CxrProperties;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -11,7 +12,7 @@ import org.springframework.context.annotation.Import;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CxrProperties.class)
 @EnableAutoConfiguration
-@Import({LakeConfiguration.class, PipelineConfiguration.class})
+@Import({LakeConfiguration.class, PipelineConfiguration.class, AuditConfiguration.class})
 public class PipelineContext
 {
 }

@@ -1,6 +1,7 @@
 package org.cxr.app.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.cxr.app.audit.Audit;
 import org.cxr.app.server.ApiError;
 import org.cxr.app.server.NotFoundException;
 import org.cxr.lake.pipeline.PipelineRun;
@@ -25,10 +26,12 @@ import static java.util.Objects.requireNonNull;
 class PipelineController
 {
     private final PipelineService pipelines;
+    private final Audit audit;
 
-    PipelineController(PipelineService pipelines)
+    PipelineController(PipelineService pipelines, Audit audit)
     {
         this.pipelines = requireNonNull(pipelines, "pipelines");
+        this.audit = requireNonNull(audit, "audit");
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -48,6 +51,8 @@ class PipelineController
     ResponseEntity<RunJson> start(@PathVariable("stage") String stage)
     {
         PipelineRun run = pipelines.start(Stage.of(stage), "api");
+        // A data mart run is the export: it copies images and their findings out to the on-premise folder.
+        audit.success("pipeline." + run.stage() + ".start", "run/" + run.id());
         return ResponseEntity.accepted().location(URI.create("/api/v1/pipelines/runs/" + run.id())).body(RunJson.of(run));
     }
 

@@ -19,8 +19,19 @@ public record CxrProperties(
         @DefaultValue S3 s3,
         @DefaultValue Sweep sweep,
         @DefaultValue Embedded embedded,
-        @DefaultValue Pipelines pipelines)
+        @DefaultValue Pipelines pipelines,
+        @DefaultValue Security security)
 {
+    /** The password of the {@code admin} user created on the first start (none: one is generated and printed once). */
+    public record Security(String adminPassword)
+    {
+        @Override
+        public String toString()
+        {
+            return "Security[adminPassword=" + (adminPassword == null || adminPassword.isEmpty() ? "none" : "***") + "]";
+        }
+    }
+
     /**
      * The stages after Stage 2. A stage's cron is a Spring cron expression, or "-" for manual runs only. Rows younger
      * than {@code settle} wait for the next run, so a transaction that commits late is never skipped.

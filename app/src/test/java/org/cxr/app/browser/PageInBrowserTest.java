@@ -1,6 +1,7 @@
 package org.cxr.app.browser;
 
 import org.cxr.app.TestModels;
+import org.cxr.app.TestUsers;
 import org.cxr.app.server.CxrApplication;
 import org.cxr.app.server.Multipart;
 import org.cxr.phantom.PhantomGenerator;
@@ -99,7 +100,12 @@ class PageInBrowserTest
         registry.add("cxr.embedded.s3-port", () -> "0");
         registry.add("cxr.pipelines.warehouse.embedded-port", () -> "0");
         registry.add("cxr.model.directory", TestModels.DEMO_MODEL::toString);
+        registry.add(TestUsers.ADMIN_PASSWORD_PROPERTY, () -> TestUsers.ADMIN_PASSWORD);
     }
+
+    /** The radiologist who signs in on the page; the test's own API calls use a token of theirs. */
+    private static final String USER = "rita";
+    private static String radiologist;
 
     @LocalServerPort
     int port;
@@ -148,7 +154,13 @@ class PageInBrowserTest
     {
         uploads = Files.createTempDirectory("cxr-browser-uploads");
         driver.manage().window().setSize(new Dimension(1400, 1100));
+        if (radiologist == null) {
+            radiologist = TestUsers.bearer(port, USER, "radiologist");
+        }
         driver.get(url("/"));
+        if (driver.getCurrentUrl().contains("/login")) {
+            signIn(USER, TestUsers.PASSWORD);
+        }
         waitUntil("the model line names the model", () -> driver.findElement(By.id("model-line")).getText().startsWith("Model cxr-demo-phantom"));
         waitUntil("the first history page is loaded", () -> !historyIds().isEmpty() || apiList(HISTORY_PAGE, null).get("items").isEmpty());
         browserErrors(); // drain the log: each test sees its own
@@ -160,6 +172,34 @@ class PageInBrowserTest
     {
         assertThat(browserErrors()).as("errors in the browser's console").isEmpty();
         deleteTree(uploads);
+    }
+
+    private void signIn(String username, String password)
+    {
+        driver.findElement(By.id("username")).sendKeys(username);
+        driver.findElement(By.id("password")).sendKeys(password);
+        driver.findElement(By.cssSelector("button[type=submit]")).click();
+        waitUntil("the page after signing in", () -> !driver.getCurrentUrl().contains("/login"));
+    }
+
+    @Test
+    void thePageNamesTheUserAndSigningOutEndsTheSession()
+            throws Exception
+    {
+        waitUntil("the user is named", () -> text("user-name").equals(USER));
+        assertThat(driver.findElements(By.cssSelector("nav a[href='/pipelines.html']"))).as("a radiologist has no pipelines link").isEmpty();
+
+        driver.findElement(By.id("sign-out")).click();
+        waitUntil("the sign-in page", () -> driver.getCurrentUrl().contains("/login"));
+        driver.get(url("/"));
+        assertThat(driver.getCurrentUrl()).as("the page needs signing in again").contains("/login");
+
+        // A wrong password keeps the door shut.
+        driver.findElement(By.id("username")).sendKeys(USER);
+        driver.findElement(By.id("password")).sendKeys("not-the-password");
+        driver.findElement(By.cssSelector("button[type=submit]")).click();
+        waitUntil("the sign-in page says the password was wrong", () -> driver.getCurrentUrl().contains("/login?error"));
+        browserErrors(); // the failed sign-in's 401 is expected
     }
 
     @Test
@@ -354,7 +394,8 @@ class PageInBrowserTest
         for (WebElement img : thumbnails) {
             String src = img.getDomAttribute("src");
             assertThat(src).matches("/api/v1/images/[0-9a-f]{64}/thumbnail");
-            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(url(src))).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(url(src))).header("Authorization", radiologist).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             assertThat(response.statusCode()).as(src).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("image/png");
             assertThat(ImageIO.read(new ByteArrayInputStream(response.body()))).as(src).isNotNull();
@@ -525,7 +566,8 @@ class PageInBrowserTest
     private JsonNode getJson(String path)
             throws Exception
     {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url(path))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", radiologist).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }
@@ -567,7 +609,7 @@ class PageInBrowserTest
         if (confidence != null) {
             form.field("confidence", confidence);
         }
-        return form.post(client, URI.create(url("/api/v1/inferences")));
+        return form.post(client, URI.create(url("/api/v1/inferences")), radiologist);
     }
 
     // ---- files

@@ -2,6 +2,7 @@ package org.cxr.app.pipeline;
 
 import org.cxr.app.CommandLineTest;
 import org.cxr.app.TestModels;
+import org.cxr.app.TestUsers;
 import org.cxr.app.server.CxrApplication;
 import org.cxr.app.server.Multipart;
 import org.cxr.detector.coco.CocoDataset;
@@ -47,7 +48,13 @@ class PipelineApiTest
         registry.add("cxr.model.directory", TestModels.DEMO_MODEL::toString);
         registry.add("cxr.pipelines.settle", () -> "0s");
         registry.add("cxr.pipelines.datamart.directory", dataMart::toString);
+        registry.add(TestUsers.ADMIN_PASSWORD_PROPERTY, () -> TestUsers.ADMIN_PASSWORD);
+        PipelineApiTest.dataDir = dataDir;
     }
+
+    private static Path dataDir;
+    private static String engineer;
+    private static String radiologist;
 
     @LocalServerPort
     int port;
@@ -62,10 +69,20 @@ class PipelineApiTest
         return URI.create("http://localhost:" + port + path);
     }
 
+    /** A request of the data engineer's. */
+    private HttpRequest.Builder request(String path)
+    {
+        if (engineer == null) {
+            engineer = TestUsers.bearer(port, "dave", "data-engineer");
+            radiologist = TestUsers.bearer(port, "rita", "radiologist");
+        }
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", engineer);
+    }
+
     private JsonNode runToTheEnd(String stage)
             throws Exception
     {
-        HttpResponse<String> started = client.send(HttpRequest.newBuilder(uri("/api/v1/pipelines/" + stage + "/runs"))
+        HttpResponse<String> started = client.send(request("/api/v1/pipelines/" + stage + "/runs")
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         JsonNode run = JSON.readTree(started.body());
@@ -73,7 +90,7 @@ class PipelineApiTest
         long id = run.get("runId").asLong();
         for (int i = 0; i < 600 && "RUNNING".equals(run.get("status").asString()); i++) {
             Thread.sleep(100);
-            run = JSON.readTree(client.send(HttpRequest.newBuilder(uri("/api/v1/pipelines/runs/" + id)).build(), HttpResponse.BodyHandlers.ofString()).body());
+            run = JSON.readTree(client.send(request("/api/v1/pipelines/runs/" + id).build(), HttpResponse.BodyHandlers.ofString()).body());
         }
         return run;
     }
@@ -85,7 +102,7 @@ class PipelineApiTest
         for (int i = 0; i < 4; i++) {
             HttpResponse<String> created = new Multipart()
                     .file("image", "pipeline-" + i + ".png", "image/png", TestModels.phantomPng(PhantomGenerator.imageSeed(4040, i % 3)))
-                    .post(client, uri("/api/v1/inferences"));
+                    .post(client, uri("/api/v1/inferences"), radiologist);
             assertThat(created.statusCode()).isEqualTo(201);
         }
 
@@ -121,7 +138,7 @@ class PipelineApiTest
         JsonNode again = runToTheEnd("backup");
         assertThat(again.get("status").asString()).isEqualTo("SUCCEEDED");
         assertThat(again.get("rowsRead").asLong()).isZero();
-        JsonNode history = JSON.readTree(client.send(HttpRequest.newBuilder(uri("/api/v1/pipelines/runs?limit=10")).build(),
+        JsonNode history = JSON.readTree(client.send(request("/api/v1/pipelines/runs?limit=10").build(),
                 HttpResponse.BodyHandlers.ofString()).body());
         assertThat(history.get("items").get(0).get("runId").asLong()).isEqualTo(again.get("runId").asLong());
         assertThat(history.get("items")).hasSizeGreaterThanOrEqualTo(4);
@@ -131,20 +148,46 @@ class PipelineApiTest
     void unknownStagesAndRunsGetClearErrors()
             throws Exception
     {
-        HttpResponse<String> unknown = client.send(HttpRequest.newBuilder(uri("/api/v1/pipelines/vacuum/runs"))
+        HttpResponse<String> unknown = client.send(request("/api/v1/pipelines/vacuum/runs")
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(unknown.body()).get("message").asString()).contains("backup, warehouse and datamart");
 
-        HttpResponse<String> missing = client.send(HttpRequest.newBuilder(uri("/api/v1/pipelines/runs/987654")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> missing = client.send(request("/api/v1/pipelines/runs/987654").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(missing.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theCommandLineAsksTheServerThatHoldsTheDataDirectory()
+            throws Exception
+    {
+        String previous = System.getProperty("cxr.data-directory");
+        System.setProperty("cxr.data-directory", dataDir.toString());
+        try {
+            CommandLineTest.Run run = CommandLineTest.run("warehouse", "--server", "http://localhost:" + port);
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.out()).contains("warehouse run", "SUCCEEDED");
+            // The server ran it, for the CLI's local token (the command could not open the data directory itself).
+            JsonNode latest = JSON.readTree(client.send(request("/api/v1/pipelines/runs?stage=warehouse&limit=1").build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).get("items").get(0);
+            assertThat(latest.get("trigger").asString()).isEqualTo("api");
+            assertThat(run.out()).contains("warehouse run " + latest.get("runId").asLong());
+        }
+        finally {
+            if (previous == null) {
+                System.clearProperty("cxr.data-directory");
+            }
+            else {
+                System.setProperty("cxr.data-directory", previous);
+            }
+        }
     }
 
     @Test
     void theRunHistoryPageIsServed()
             throws Exception
     {
-        HttpResponse<String> page = client.send(HttpRequest.newBuilder(uri("/pipelines.html")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = client.send(request("/pipelines.html").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("Run history", "/js/pipelines.js");
     }

@@ -27,16 +27,26 @@ final class Api
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final Duration timeout;
+    private final String authorization;
 
-    Api(int port)
+    /** A client without credentials. */
+    Api(int port, Duration timeout)
     {
-        this(port, REQUEST_TIMEOUT);
+        this(port, timeout, null);
     }
 
-    Api(int port, Duration timeout)
+    /** A client sending this {@code Authorization} header with every request. */
+    Api(int port, Duration timeout, String authorization)
     {
         this.base = "http://localhost:" + port;
         this.timeout = requireNonNull(timeout, "timeout");
+        this.authorization = authorization;
+    }
+
+    private HttpRequest.Builder request(String pathAndQuery)
+    {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout);
+        return authorization == null ? builder : builder.header("Authorization", authorization);
     }
 
     /** How the file name travels in the Content-Disposition header. */
@@ -74,8 +84,7 @@ final class Api
             write(body, "Content-Disposition: form-data; name=\"" + fields[i] + "\"\r\n\r\n" + fields[i + 1] + "\r\n");
         }
         write(body, "--" + boundary + "--\r\n");
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/inferences"))
-                .timeout(timeout)
+        HttpRequest request = request("/api/v1/inferences")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
                 .build();
@@ -95,7 +104,7 @@ final class Api
     HttpResponse<String> post(String path, String contentType, byte[] body)
             throws Exception
     {
-        return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
+        return client.send(request(path)
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -104,14 +113,14 @@ final class Api
     HttpResponse<String> get(String pathAndQuery)
             throws Exception
     {
-        return client.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout).GET().build(),
+        return client.send(request(pathAndQuery).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<byte[]> getBytes(String pathAndQuery)
             throws Exception
     {
-        return client.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout).GET().build(),
+        return client.send(request(pathAndQuery).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 

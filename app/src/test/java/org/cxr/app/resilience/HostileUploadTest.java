@@ -1,6 +1,7 @@
 package org.cxr.app.resilience;
 
 import org.cxr.app.TestModels;
+import org.cxr.app.TestUsers;
 import org.cxr.app.resilience.Api.NameEncoding;
 import org.cxr.app.resilience.HostileFiles.Sample;
 import org.cxr.app.server.CxrApplication;
@@ -97,6 +98,7 @@ class HostileUploadTest
         registry.add("cxr.model.threads", () -> "1");
         registry.add("cxr.upload.max-bytes", () -> String.valueOf(MAX_BYTES));
         registry.add("cxr.upload.max-pixels", () -> String.valueOf(MAX_PIXELS));
+        registry.add(TestUsers.ADMIN_PASSWORD_PROPERTY, () -> TestUsers.ADMIN_PASSWORD);
     }
 
     @LocalServerPort
@@ -108,13 +110,17 @@ class HostileUploadTest
     @Autowired
     ObjectStore objectStore;
 
+    private static String radiologist;
     private Api api;
     private JdbcClient jdbc;
 
     @BeforeEach
     void setUp()
     {
-        api = new Api(port);
+        if (radiologist == null) {
+            radiologist = TestUsers.bearer(port, "rita", "radiologist");
+        }
+        api = new Api(port, Api.REQUEST_TIMEOUT, radiologist);
         jdbc = JdbcClient.create(dataSource);
     }
 

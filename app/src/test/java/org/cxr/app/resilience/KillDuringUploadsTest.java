@@ -2,6 +2,7 @@ package org.cxr.app.resilience;
 
 import org.cxr.app.Cxr;
 import org.cxr.app.TestModels;
+import org.cxr.app.TestUsers;
 import org.cxr.lake.ContentHash;
 import org.cxr.lake.db.Database;
 import org.cxr.lake.embedded.EmbeddedPostgres;
@@ -59,6 +60,7 @@ class KillDuringUploadsTest
             throws Exception
     {
         Path dataDir = dir.resolve("data");
+        String radiologist;
         List<byte[]> images = new ArrayList<>();
         for (int i = 0; i < BURST; i++) {
             images.add(TestModels.phantomPng(PhantomGenerator.imageSeed(5005, i)));
@@ -72,7 +74,8 @@ class KillDuringUploadsTest
         Set<Integer> unanswered = new HashSet<>();
         try {
             awaitReady(server, port, dir.resolve("server-1.log"));
-            Api api = new Api(port, Duration.ofSeconds(60));
+            radiologist = TestUsers.bearer(port, "rita", "radiologist");
+            Api api = new Api(port, Duration.ofSeconds(60), radiologist);
             CountDownLatch someAnswered = new CountDownLatch(BURST / 4);
             ExecutorService pool = Executors.newFixedThreadPool(BURST);
             try {
@@ -122,7 +125,7 @@ class KillDuringUploadsTest
         try {
             awaitReady(server, again, dir.resolve("server-2.log"));
             assertThat(orphan.filter(ProcessHandle::isAlive)).as("the killed server's PostgreSQL").isEmpty();
-            Api api = new Api(again, Duration.ofSeconds(60));
+            Api api = new Api(again, Duration.ofSeconds(60), radiologist);
             for (Map.Entry<Integer, HttpResponse<String>> e : answered.entrySet()) {
                 JsonNode body = Api.json(e.getValue());
                 HttpResponse<String> inference = api.get("/api/v1/inferences/" + body.get("inferenceId").asLong());
@@ -202,6 +205,7 @@ class KillDuringUploadsTest
         env.put("CXR_WAREHOUSE_CRON", "-");
         env.put("CXR_SWEEP_GRACE", "0s");
         env.put("ORT_DISABLE_TELEMETRY", "1");
+        env.put("CXR_ADMIN_PASSWORD", TestUsers.ADMIN_PASSWORD);
         return builder.start();
     }
 

@@ -2,6 +2,7 @@ package org.cxr.app.resilience;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.cxr.app.TestModels;
+import org.cxr.app.TestUsers;
 import org.cxr.app.server.CxrApplication;
 import org.cxr.lake.ContentHash;
 import org.cxr.lake.embedded.EmbeddedPostgres;
@@ -84,6 +85,7 @@ class StorageOutageTest
                 "--cxr.data-directory=" + Files.createDirectory(dir.resolve("data")),
                 "--cxr.model.directory=" + TestModels.DEMO_MODEL,
                 "--cxr.model.threads=1",
+                "--" + TestUsers.ADMIN_PASSWORD_PROPERTY + "=" + TestUsers.ADMIN_PASSWORD,
                 "--cxr.database.url=" + postgres.jdbcUrl(),
                 "--cxr.database.username=" + EmbeddedPostgres.USER,
                 "--cxr.s3.endpoint=" + s3.endpoint(),
@@ -93,7 +95,8 @@ class StorageOutageTest
                 "--cxr.s3.secret-key=" + EmbeddedS3.SECRET_KEY,
                 "--cxr.s3.path-style=true",
                 "--cxr.pipelines.warehouse.embedded-port=0");
-        api = new Api(((WebServerApplicationContext) app).getWebServer().getPort(), Duration.ofSeconds(90));
+        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        api = new Api(port, Duration.ofSeconds(90), TestUsers.bearer(port, "rita", "radiologist"));
         jdbc = JdbcClient.create(app.getBean(DataSource.class));
     }
 

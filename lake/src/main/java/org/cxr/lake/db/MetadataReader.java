@@ -52,6 +52,10 @@ public final class MetadataReader
             WHERE 1 = 1
             """;
 
+    private static final String COUNT_INFERENCES_OF_IMAGE_BY_USER = """
+            SELECT COUNT(*) FROM inference i JOIN image m ON m.id = i.image_id WHERE m.sha256 = :sha256 AND i.user_name = :userName
+            """;
+
     private static final String SELECT_KNOWN_OBJECT_KEYS = "SELECT object_key FROM image WHERE bucket = :bucket AND object_key IN (:keys)";
 
     private final Database database;
@@ -119,6 +123,10 @@ public final class MetadataReader
             sql.append("  AND i.created_at < :to\n");
             parameters.put("to", dialect.timestamp(to));
         });
+        filter.userName().ifPresent(userName -> {
+            sql.append("  AND i.user_name = :userName\n");
+            parameters.put("userName", userName);
+        });
         if (filter.filtersBoxes()) {
             sql.append("  AND EXISTS (SELECT 1 FROM predicted_box b WHERE b.inference_id = i.id");
             filter.classId().ifPresent(classId -> {
@@ -160,6 +168,18 @@ public final class MetadataReader
         List<InferenceSummary> items = rows.subList(0, page.limit());
         InferenceSummary last = items.get(items.size() - 1);
         return new InferencePage(items, Optional.of(new PageCursor(last.createdAt(), last.id())));
+    }
+
+    /** Whether the user uploaded this image (an image uploaded by several users belongs to each of them). */
+    public boolean uploadedBy(String sha256, String userName)
+    {
+        requireNonNull(sha256, "sha256");
+        requireNonNull(userName, "userName");
+        return database.jdbcClient().sql(COUNT_INFERENCES_OF_IMAGE_BY_USER)
+                .param("sha256", sha256)
+                .param("userName", userName)
+                .query(Long.class)
+                .single() > 0;
     }
 
     /** Which of these keys in the bucket belong to an image row. */

@@ -1,0 +1,181 @@
+package org.cxr.app.security;
+
+import org.cxr.app.server.BadRequestException;
+import org.cxr.lake.db.Database;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/** The users table and their roles, in the lake's database. Passwords arrive here already hashed. */
+public final class Accounts
+{
+    private static final String SELECT_USERS = "SELECT u.id, u.username, u.password_hash, u.enabled, u.created_at FROM app_user u";
+
+    private final Database database;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    public Accounts(Database database, Clock clock)
+    {
+        this.database = requireNonNull(database, "database");
+        this.jdbc = JdbcClient.create(database.dataSource());
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(database.dataSource()));
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    /** An account with the hash its password must match. */
+    public record Credentials(Account account, String passwordHash) {}
+
+    public long count()
+    {
+        return jdbc.sql("SELECT COUNT(*) FROM app_user").query(Long.class).single();
+    }
+
+    public Optional<Credentials> credentials(String username)
+    {
+        return jdbc.sql(SELECT_USERS + " WHERE u.username = :username")
+                .param("username", username)
+                .query((resultSet, row) -> row(resultSet))
+                .optional()
+                .map(row -> new Credentials(row.account(roles(List.of(row.id())).getOrDefault(row.id(), Set.of())), row.passwordHash()));
+    }
+
+    public Optional<Account> find(String username)
+    {
+        return credentials(username).map(Credentials::account);
+    }
+
+    /** Every user, by name. */
+    public List<Account> all()
+    {
+        List<Row> rows = jdbc.sql(SELECT_USERS + " ORDER BY u.username")
+                .query((resultSet, row) -> row(resultSet))
+                .list();
+        Map<Long, Set<Role>> roles = roles(rows.stream().map(Row::id).toList());
+        return rows.stream().map(row -> row.account(roles.getOrDefault(row.id(), Set.of()))).toList();
+    }
+
+    /** Creates a user; a taken name is a conflict (409). */
+    public Account create(String username, String passwordHash, Set<Role> roles)
+    {
+        requireNonNull(passwordHash, "passwordHash");
+        requireRoles(roles);
+        return transactions.execute(status -> {
+            KeyHolder keys = new GeneratedKeyHolder();
+            try {
+                jdbc.sql("INSERT INTO app_user (username, password_hash, enabled, created_at) VALUES (:username, :hash, TRUE, :createdAt)")
+                        .param("username", username)
+                        .param("hash", passwordHash)
+                        .param("createdAt", database.dialect().timestamp(clock.instant()))
+                        .update(keys, "id");
+            }
+            catch (DuplicateKeyException e) {
+                throw new BadRequestException(HttpStatus.CONFLICT, "user_exists", "A user named '" + username + "' exists already.");
+            }
+            long id = requireNonNull(keys.getKey(), "generated id").longValue();
+            insertRoles(id, roles);
+            return find(username).orElseThrow();
+        });
+    }
+
+    public Account setRoles(String username, Set<Role> roles)
+    {
+        requireRoles(roles);
+        return transactions.execute(status -> {
+            long id = id(username);
+            jdbc.sql("DELETE FROM app_user_role WHERE user_id = :id").param("id", id).update();
+            insertRoles(id, roles);
+            return find(username).orElseThrow();
+        });
+    }
+
+    public Account setEnabled(String username, boolean enabled)
+    {
+        update("UPDATE app_user SET enabled = :value WHERE username = :username", username, enabled);
+        return find(username).orElseThrow();
+    }
+
+    public void setPasswordHash(String username, String passwordHash)
+    {
+        update("UPDATE app_user SET password_hash = :value WHERE username = :username", username, requireNonNull(passwordHash, "passwordHash"));
+    }
+
+    private void update(String sql, String username, Object value)
+    {
+        int updated = jdbc.sql(sql).param("value", value).param("username", username).update();
+        if (updated == 0) {
+            throw noSuchUser(username);
+        }
+    }
+
+    private long id(String username)
+    {
+        return jdbc.sql("SELECT id FROM app_user WHERE username = :username").param("username", username)
+                .query(Long.class).optional().orElseThrow(() -> noSuchUser(username));
+    }
+
+    private void insertRoles(long id, Set<Role> roles)
+    {
+        for (Role role : EnumSet.copyOf(roles)) {
+            jdbc.sql("INSERT INTO app_user_role (user_id, role) VALUES (:id, :role)").param("id", id).param("role", role.name()).update();
+        }
+    }
+
+    private Map<Long, Set<Role>> roles(List<Long> ids)
+    {
+        Map<Long, Set<Role>> roles = new HashMap<>();
+        if (ids.isEmpty()) {
+            return roles;
+        }
+        jdbc.sql("SELECT user_id, role FROM app_user_role WHERE user_id IN (:ids)")
+                .param("ids", ids)
+                .query((resultSet, row) -> Map.entry(resultSet.getLong("user_id"), Role.valueOf(resultSet.getString("role"))))
+                .list()
+                .forEach(entry -> roles.computeIfAbsent(entry.getKey(), id -> EnumSet.noneOf(Role.class)).add(entry.getValue()));
+        return roles;
+    }
+
+    private static void requireRoles(Set<Role> roles)
+    {
+        if (roles == null || roles.isEmpty()) {
+            throw new IllegalArgumentException("A user needs at least one role: uploader, radiologist, data-engineer or admin.");
+        }
+    }
+
+    static BadRequestException noSuchUser(String username)
+    {
+        return new BadRequestException(HttpStatus.NOT_FOUND, "not_found", "No user named '" + username + "'.");
+    }
+
+    private Row row(ResultSet resultSet)
+            throws SQLException
+    {
+        return new Row(resultSet.getLong("id"), resultSet.getString("username"), resultSet.getString("password_hash"),
+                resultSet.getBoolean("enabled"), database.dialect().readTimestamp(resultSet, "created_at"));
+    }
+
+    private record Row(long id, String username, String passwordHash, boolean enabled, java.time.Instant createdAt)
+    {
+        Account account(Set<Role> roles)
+        {
+            return new Account(id, username, roles, enabled, createdAt);
+        }
+    }
+}
