@@ -5,11 +5,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.cxr.app.audit.Audit;
 import org.cxr.app.audit.AuditEvent.Outcome;
 import org.cxr.app.server.ApiError;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
+import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -42,6 +44,11 @@ final class JsonSecurityErrors
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException
     {
+        if (e instanceof InternalAuthenticationServiceException && e.getCause() instanceof DataAccessException) {
+            // A password could not be checked because the database is down: not the caller's fault.
+            databaseUnavailable(response);
+            return;
+        }
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"cxr\"");
         write(response, ApiError.of(401, "unauthenticated",
                 "Sign in first: send a personal API token (Authorization: Bearer cxr_...) or a user name and password (HTTP Basic)."));

@@ -65,6 +65,7 @@ class StorageOutageTest
     private EmbeddedS3 s3;
     private ConfigurableApplicationContext app;
     private Api api;
+    private int port;
     private JdbcClient jdbc;
     private long seed = 1;
 
@@ -95,7 +96,7 @@ class StorageOutageTest
                 "--cxr.s3.secret-key=" + EmbeddedS3.SECRET_KEY,
                 "--cxr.s3.path-style=true",
                 "--cxr.pipelines.warehouse.embedded-port=0");
-        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        port = ((WebServerApplicationContext) app).getWebServer().getPort();
         api = new Api(port, Duration.ofSeconds(90), TestUsers.bearer(port, "rita", "radiologist"));
         jdbc = JdbcClient.create(app.getBean(DataSource.class));
     }
@@ -210,6 +211,9 @@ class StorageOutageTest
             assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
             assertThat(Api.json(down).get("components").get("database").get("status").asString()).isEqualTo("DOWN");
             assertThat(Api.json(down).get("components").get("objectStore").get("status").asString()).isEqualTo("UP");
+            // A password that cannot be checked is the database's fault, not the caller's: 503, not 401.
+            HttpResponse<String> basic = new Api(port, Duration.ofSeconds(30), TestUsers.basic("rita", TestUsers.PASSWORD)).get("/api/v1/model");
+            assertUnavailable(basic, "database is unavailable");
         }
         finally {
             pool.shutdownNow();
