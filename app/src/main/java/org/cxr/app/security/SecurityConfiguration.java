@@ -70,7 +70,7 @@ public class SecurityConfiguration
                 .addFilterBefore(new ApiTokenFilter(tokens, localToken, errors), BasicAuthenticationFilter.class)
                 .httpBasic(basic -> basic.authenticationEntryPoint(errors))
                 .formLogin(form -> form.defaultSuccessUrl("/", false).permitAll())
-                .logout(logout -> logout.logoutSuccessUrl("/login?logout").permitAll())
+                .logout(logout -> logout.permitAll()) // to /login?logout, which the generated sign-in page serves only while that URL is the default
                 .csrf(csrf -> csrf.ignoringRequestMatchers(request -> request.getHeader(HttpHeaders.AUTHORIZATION) != null))
                 .exceptionHandling(exceptions -> exceptions
                         .defaultAuthenticationEntryPointFor(errors, api)

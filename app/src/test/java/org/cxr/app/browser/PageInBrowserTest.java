@@ -183,6 +183,68 @@ class PageInBrowserTest
     }
 
     @Test
+    void aPersonalApiTokenMadeOnTheAccountPageWorksForScriptsUntilRevoked()
+            throws Exception
+    {
+        driver.get(url("/account.html"));
+        waitUntil("the account page names the user", () -> text("user-name").equals(USER));
+        driver.findElement(By.id("token-name")).sendKeys("from-the-browser");
+        driver.findElement(By.cssSelector("#new-token button[type=submit]")).click();
+        waitUntil("the new token is shown once", () -> driver.findElement(By.id("new-token-value")).isDisplayed());
+        String token = text("new-token-value");
+        assertThat(token).startsWith("cxr_");
+
+        HttpResponse<String> me = client.send(HttpRequest.newBuilder(URI.create(url("/api/v1/me"))).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(me.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(me.body()).get("username").asString()).isEqualTo(USER);
+
+        WebElement row = driver.findElements(By.cssSelector("#tokens tbody tr")).stream()
+                .filter(tr -> tr.getText().contains("from-the-browser")).findFirst().orElseThrow();
+        row.findElement(By.tagName("button")).click();
+        waitUntil("the token is revoked", () -> text("status").contains("revoked"));
+        HttpResponse<String> revoked = client.send(HttpRequest.newBuilder(URI.create(url("/api/v1/me"))).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).isEqualTo(401);
+        driver.get(url("/"));
+    }
+
+    @Test
+    void anAdministratorCreatesAUserOnTheAdminPageAndReadsTheAuditLog()
+    {
+        driver.findElement(By.id("sign-out")).click();
+        waitUntil("the sign-in page", () -> driver.getCurrentUrl().contains("/login"));
+        try {
+            signIn("admin", TestUsers.ADMIN_PASSWORD);
+            driver.get(url("/"));
+            waitUntil("the upload page tells an admin it is not theirs", () -> driver.findElement(By.id("error")).getText().contains("do not upload"));
+            assertThat(driver.findElements(By.cssSelector("nav a[href='/admin.html']"))).hasSize(1);
+
+            driver.get(url("/admin.html"));
+            waitUntil("the users are listed", () -> driver.findElements(By.cssSelector("#users tbody tr")).size() >= 2);
+            driver.findElement(By.id("new-username")).sendKeys("nora");
+            driver.findElement(By.id("new-password")).sendKeys("nora-password-123");
+            driver.findElement(By.cssSelector("#new-roles input[value=radiologist]")).click();
+            driver.findElement(By.cssSelector("#new-user button[type=submit]")).click();
+            waitUntil("the new user is listed", () -> driver.findElements(By.cssSelector("#users tbody tr")).stream()
+                    .anyMatch(tr -> tr.getText().startsWith("nora")));
+            assertThat(text("status")).isEqualTo("User nora created.");
+
+            driver.findElement(By.id("audit-action")).sendKeys("user.create");
+            driver.findElement(By.cssSelector("#audit-filter button[type=submit]")).click();
+            waitUntil("the audit log shows the creation", () -> driver.findElements(By.cssSelector("#audit tbody tr")).stream()
+                    .anyMatch(tr -> tr.getText().contains("admin") && tr.getText().contains("nora") && tr.getText().contains("SUCCESS")));
+            assertThat(driver.findElements(By.cssSelector("#audit tbody tr"))).allSatisfy(tr -> assertThat(tr.getText()).contains("user.create"));
+        }
+        finally {
+            driver.get(url("/admin.html"));
+            waitUntil("the sign-out button", () -> !driver.findElements(By.id("sign-out")).isEmpty());
+            driver.findElement(By.id("sign-out")).click();
+            waitUntil("signed out", () -> driver.getCurrentUrl().contains("/login"));
+        }
+    }
+
+    @Test
     void thePageNamesTheUserAndSigningOutEndsTheSession()
             throws Exception
     {

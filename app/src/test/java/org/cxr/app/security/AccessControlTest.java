@@ -185,6 +185,7 @@ class AccessControlTest
         assertThat(page.statusCode()).as("the page sends a stranger to the sign-in form").isEqualTo(302);
         assertThat(page.headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location).endsWith("/login"));
         assertThat(get("/login", null).body()).contains("name=\"username\"", "name=\"_csrf\"");
+        assertThat(get("/login?logout", null).statusCode()).as("the page after signing out").isEqualTo(200);
         HttpResponse<String> api = get("/api/v1/model", null);
         assertThat(api.statusCode()).isEqualTo(401);
         assertThat(api.headers().firstValue("WWW-Authenticate")).as("no Basic challenge, so browsers never cache a password").hasValue("Bearer realm=\"cxr\"");
