@@ -1,6 +1,6 @@
 package org.cxr.app.browser;
 
-import org.cxr.app.TestModels;
+import org.cxr.app.TestServer;
 import org.cxr.app.TestUsers;
 import org.cxr.app.server.CxrApplication;
 import org.cxr.app.server.Multipart;
@@ -95,12 +95,7 @@ class PageInBrowserTest
             throws IOException
     {
         Path dataDir = Files.createTempDirectory("cxr-browser-test");
-        registry.add("cxr.data-directory", dataDir::toString);
-        registry.add("cxr.embedded.postgres-port", () -> "0");
-        registry.add("cxr.embedded.s3-port", () -> "0");
-        registry.add("cxr.pipelines.warehouse.embedded-port", () -> "0");
-        registry.add("cxr.model.directory", TestModels.DEMO_MODEL::toString);
-        registry.add(TestUsers.ADMIN_PASSWORD_PROPERTY, () -> TestUsers.ADMIN_PASSWORD);
+        TestServer.embedded(registry, dataDir);
     }
 
     /** The radiologist who signs in on the page; the test's own API calls use a token of theirs. */

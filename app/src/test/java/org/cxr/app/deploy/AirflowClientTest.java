@@ -1,6 +1,6 @@
 package org.cxr.app.deploy;
 
-import org.cxr.app.TestModels;
+import org.cxr.app.TestServer;
 import org.cxr.app.TestUsers;
 import org.cxr.app.server.CxrApplication;
 import org.junit.jupiter.api.Test;
@@ -34,13 +34,8 @@ class AirflowClientTest
             throws IOException
     {
         Path dataDir = Files.createTempDirectory("cxr-airflow-test");
-        registry.add("cxr.data-directory", dataDir::toString);
-        registry.add("cxr.embedded.postgres-port", () -> "0");
-        registry.add("cxr.embedded.s3-port", () -> "0");
-        registry.add("cxr.pipelines.warehouse.embedded-port", () -> "0");
-        registry.add("cxr.model.directory", TestModels.DEMO_MODEL::toString);
+        TestServer.embedded(registry, dataDir);
         registry.add("cxr.pipelines.settle", () -> "0s");
-        registry.add(TestUsers.ADMIN_PASSWORD_PROPERTY, () -> TestUsers.ADMIN_PASSWORD);
     }
 
     @LocalServerPort

@@ -2,6 +2,7 @@ package org.cxr.app.pipeline;
 
 import org.cxr.app.CommandLineTest;
 import org.cxr.app.TestModels;
+import org.cxr.app.TestServer;
 import org.cxr.app.TestUsers;
 import org.cxr.app.server.CxrApplication;
 import org.cxr.app.server.Multipart;
@@ -41,14 +42,9 @@ class PipelineApiTest
     {
         Path dataDir = Files.createTempDirectory("cxr-pipeline-test");
         dataMart = dataDir.resolve("mart");
-        registry.add("cxr.data-directory", dataDir::toString);
-        registry.add("cxr.embedded.postgres-port", () -> "0");
-        registry.add("cxr.embedded.s3-port", () -> "0");
-        registry.add("cxr.pipelines.warehouse.embedded-port", () -> "0");
-        registry.add("cxr.model.directory", TestModels.DEMO_MODEL::toString);
+        TestServer.embedded(registry, dataDir);
         registry.add("cxr.pipelines.settle", () -> "0s");
         registry.add("cxr.pipelines.datamart.directory", dataMart::toString);
-        registry.add(TestUsers.ADMIN_PASSWORD_PROPERTY, () -> TestUsers.ADMIN_PASSWORD);
         PipelineApiTest.dataDir = dataDir;
     }
 

@@ -1,6 +1,6 @@
 package org.cxr.app.resilience;
 
-import org.cxr.app.TestModels;
+import org.cxr.app.TestServer;
 import org.cxr.app.TestUsers;
 import org.cxr.app.resilience.Api.NameEncoding;
 import org.cxr.app.resilience.HostileFiles.Sample;
@@ -90,15 +90,10 @@ class HostileUploadTest
         // The data directory is the only entry of a fresh folder, so anything written beside it shows.
         root = Files.createTempDirectory("cxr-hostile");
         dataDir = Files.createDirectory(root.resolve("data"));
-        registry.add("cxr.data-directory", dataDir::toString);
-        registry.add("cxr.embedded.postgres-port", () -> "0");
-        registry.add("cxr.embedded.s3-port", () -> "0");
-        registry.add("cxr.pipelines.warehouse.embedded-port", () -> "0");
-        registry.add("cxr.model.directory", TestModels.DEMO_MODEL::toString);
+        TestServer.embedded(registry, dataDir);
         registry.add("cxr.model.threads", () -> "1");
         registry.add("cxr.upload.max-bytes", () -> String.valueOf(MAX_BYTES));
         registry.add("cxr.upload.max-pixels", () -> String.valueOf(MAX_PIXELS));
-        registry.add(TestUsers.ADMIN_PASSWORD_PROPERTY, () -> TestUsers.ADMIN_PASSWORD);
     }
 
     @LocalServerPort

@@ -1,6 +1,7 @@
 package org.cxr.app.security;
 
 import org.cxr.app.TestModels;
+import org.cxr.app.TestServer;
 import org.cxr.app.TestUsers;
 import org.cxr.app.server.CxrApplication;
 import org.cxr.app.server.Multipart;
@@ -54,12 +55,7 @@ class AccessControlTest
             throws IOException
     {
         Path dataDir = Files.createTempDirectory("cxr-access-test");
-        registry.add("cxr.data-directory", dataDir::toString);
-        registry.add("cxr.embedded.postgres-port", () -> "0");
-        registry.add("cxr.embedded.s3-port", () -> "0");
-        registry.add("cxr.pipelines.warehouse.embedded-port", () -> "0");
-        registry.add("cxr.model.directory", TestModels.DEMO_MODEL::toString);
-        registry.add(TestUsers.ADMIN_PASSWORD_PROPERTY, () -> TestUsers.ADMIN_PASSWORD);
+        TestServer.embedded(registry, dataDir);
     }
 
     @LocalServerPort

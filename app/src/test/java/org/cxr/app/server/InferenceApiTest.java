@@ -1,6 +1,6 @@
 package org.cxr.app.server;
 
-import org.cxr.app.TestModels;
+import org.cxr.app.TestServer;
 import org.cxr.app.TestUsers;
 import org.cxr.lake.ContentHash;
 import org.cxr.lake.embedded.EmbeddedS3;
@@ -64,14 +64,9 @@ class InferenceApiTest
             throws IOException
     {
         Path dataDir = Files.createTempDirectory("cxr-api-test");
-        registry.add("cxr.data-directory", dataDir::toString);
-        registry.add("cxr.embedded.postgres-port", () -> "0");
-        registry.add("cxr.embedded.s3-port", () -> "0");
-        registry.add("cxr.pipelines.warehouse.embedded-port", () -> "0");
-        registry.add("cxr.model.directory", TestModels.DEMO_MODEL::toString);
+        TestServer.embedded(registry, dataDir);
         registry.add("cxr.upload.max-bytes", () -> String.valueOf(MAX_BYTES));
         registry.add("cxr.upload.max-pixels", () -> "4000000");
-        registry.add(TestUsers.ADMIN_PASSWORD_PROPERTY, () -> TestUsers.ADMIN_PASSWORD);
     }
 
     /** A radiologist's token, made once for the class's server. */
