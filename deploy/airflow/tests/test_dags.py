@@ -194,12 +194,12 @@ class DagFileTests(unittest.TestCase):
         self.assertEqual(sorted(f[:-3] for f in dag_files()), sorted(EXPECTED))
 
     def test_every_python_file_compiles(self):
-        for folder in (DAGS, HERE):
-            for name in sorted(os.listdir(folder)):
-                if name.endswith(".py"):
-                    with self.subTest(file=name):
-                        py_compile.compile(os.path.join(folder, name), doraise=True,
-                                           cfile=os.path.join(tempfile.gettempdir(), f"cxr-compile-check-{name}c"))
+        with tempfile.TemporaryDirectory(prefix="cxr-compile-check-") as compiled:
+            for folder in (DAGS, HERE):
+                for name in sorted(os.listdir(folder)):
+                    if name.endswith(".py"):
+                        with self.subTest(file=name):
+                            py_compile.compile(os.path.join(folder, name), doraise=True, cfile=os.path.join(compiled, name + "c"))
 
     def test_the_client_imports_nothing_from_airflow(self):
         with open(os.path.join(DAGS, "cxr_client.py"), encoding="utf-8") as handle:
