@@ -18,6 +18,7 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,7 +46,7 @@ import static org.cxr.app.security.Role.UPLOADER;
 public class SecurityConfiguration
 {
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, ApiTokens tokens, LocalCliToken localToken, JsonMapper json, Audit audit)
+    SecurityFilterChain securityFilterChain(HttpSecurity http, ApiTokens tokens, LocalCliToken localToken, Accounts accounts, JsonMapper json, Audit audit)
             throws Exception
     {
         JsonSecurityErrors errors = new JsonSecurityErrors(json, audit);
@@ -68,6 +69,7 @@ public class SecurityConfiguration
                         .requestMatchers(api, actuator).denyAll()
                         .anyRequest().authenticated())
                 .addFilterBefore(new ApiTokenFilter(tokens, localToken, errors), BasicAuthenticationFilter.class)
+                .addFilterAfter(new SessionAccountCheck(accounts), SecurityContextHolderFilter.class)
                 .httpBasic(basic -> basic.authenticationEntryPoint(errors))
                 .formLogin(form -> form.defaultSuccessUrl("/", false).permitAll())
                 .logout(logout -> logout.permitAll()) // to /login?logout, which the generated sign-in page serves only while that URL is the default

@@ -273,18 +273,19 @@ class AccessControlTest
     void thePageSessionNeedsItsCsrfTokenForChangesAndSignsOut()
             throws Exception
     {
+        TestUsers.create(port, "sam", "radiologist");
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         String login = browser.send(HttpRequest.newBuilder(uri("/login")).build(), HttpResponse.BodyHandlers.ofString()).body();
         Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(login);
         assertThat(csrf.find()).as(login).isTrue();
-        String form = "username=rita&password=" + URLEncoder.encode(TestUsers.PASSWORD, StandardCharsets.UTF_8) + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
+        String form = "username=sam&password=" + URLEncoder.encode(TestUsers.PASSWORD, StandardCharsets.UTF_8) + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
         HttpResponse<String> signedIn = browser.send(HttpRequest.newBuilder(uri("/login")).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(signedIn.statusCode()).isEqualTo(302);
         assertThat(signedIn.headers().firstValue("Location").orElseThrow()).doesNotContain("error");
 
         JsonNode me = TestUsers.json(browser.send(HttpRequest.newBuilder(uri("/api/v1/me")).build(), HttpResponse.BodyHandlers.ofString()));
-        assertThat(me.get("username").asString()).isEqualTo("rita");
+        assertThat(me.get("username").asString()).isEqualTo("sam");
         assertThat(me.get("roles").get(0).asString()).isEqualTo("RADIOLOGIST");
 
         HttpRequest.Builder createToken = HttpRequest.newBuilder(uri("/api/v1/me/tokens")).header("Content-Type", "application/json")
@@ -294,11 +295,31 @@ class AccessControlTest
                 HttpResponse.BodyHandlers.ofString());
         assertThat(withToken.statusCode()).as(withToken.body()).isEqualTo(201);
 
+        // What the admin changes applies to the open session at once: roles, then disabling.
+        HttpRequest meRequest = HttpRequest.newBuilder(uri("/api/v1/me")).build();
+        assertThat(send("PATCH", "/api/v1/users/sam", "{\"roles\": [\"radiologist\", \"data-engineer\"]}", CALLERS.get("admin")).statusCode()).isEqualTo(200);
+        assertThat(TestUsers.json(browser.send(meRequest, HttpResponse.BodyHandlers.ofString())).get("roles").toString()).contains("DATA_ENGINEER", "RADIOLOGIST");
+        assertThat(browser.send(HttpRequest.newBuilder(uri("/api/v1/pipelines/runs")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(send("PATCH", "/api/v1/users/sam", "{\"roles\": [\"radiologist\"]}", CALLERS.get("admin")).statusCode()).isEqualTo(200);
+        assertThat(browser.send(HttpRequest.newBuilder(uri("/api/v1/pipelines/runs")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+
         HttpResponse<String> signedOut = browser.send(HttpRequest.newBuilder(uri("/logout"))
                 .header(me.get("csrf").get("headerName").asString(), me.get("csrf").get("token").asString())
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(signedOut.statusCode()).as("204 for a script, a redirect for a browser").isIn(204, 302);
-        assertThat(browser.send(HttpRequest.newBuilder(uri("/api/v1/me")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(browser.send(meRequest, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+
+        // A user disabled while signed in is signed out at their next request.
+        HttpClient other = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        String page = other.send(HttpRequest.newBuilder(uri("/login")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher token = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(page);
+        assertThat(token.find()).isTrue();
+        other.send(HttpRequest.newBuilder(uri("/login")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=sam&password=" + URLEncoder.encode(TestUsers.PASSWORD, StandardCharsets.UTF_8)
+                        + "&_csrf=" + URLEncoder.encode(token.group(1), StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(other.send(meRequest, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(send("PATCH", "/api/v1/users/sam", "{\"enabled\": false}", CALLERS.get("admin")).statusCode()).isEqualTo(200);
+        assertThat(other.send(meRequest, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -1,0 +1,90 @@
+package org.cxr.app.security;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import org.springframework.dao.DataAccessException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Checks a page session's user against the database on every request: a user who was disabled (or removed) is signed
+ * out at once, and changed roles apply at once, instead of when the session expires. Tokens and HTTP Basic need no
+ * such check: they look the user up on every request anyway. One primary-key read per page request.
+ */
+final class SessionAccountCheck
+        extends OncePerRequestFilter
+{
+    private static final String ROLE_PREFIX = "ROLE_";
+
+    private final Accounts accounts;
+
+    SessionAccountCheck(Accounts accounts)
+    {
+        this.accounts = requireNonNull(accounts, "accounts");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException
+    {
+        HttpSession session = request.getSession(false);
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (session == null || !(authentication instanceof UsernamePasswordAuthenticationToken) || !authentication.isAuthenticated()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Optional<Account> account;
+        try {
+            account = accounts.find(authentication.getName());
+        }
+        catch (DataAccessException e) {
+            // The database is down: the request will find out and answer 503 by itself.
+            chain.doFilter(request, response);
+            return;
+        }
+        if (account.isEmpty() || !account.get().enabled()) {
+            SecurityContextHolder.clearContext();
+            session.invalidate();
+        }
+        else if (!roles(authentication).equals(Set.copyOf(SecurityConfiguration.authorities(account.get().roles())))) {
+            SecurityContext context = SecurityContextHolder.createEmptyContext();
+            context.setAuthentication(withRoles(authentication, account.get()));
+            SecurityContextHolder.setContext(context);
+            session.setAttribute(org.springframework.security.web.context.HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY, context);
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static Set<GrantedAuthority> roles(Authentication authentication)
+    {
+        Set<GrantedAuthority> roles = new HashSet<>();
+        authentication.getAuthorities().stream().filter(a -> a.getAuthority().startsWith(ROLE_PREFIX)).forEach(roles::add);
+        return roles;
+    }
+
+    /** The same sign-in with the account's roles now, keeping what else it carried (how the user signed in). */
+    private static Authentication withRoles(Authentication authentication, Account account)
+    {
+        List<GrantedAuthority> authorities = new ArrayList<>(SecurityConfiguration.authorities(account.roles()));
+        authentication.getAuthorities().stream().filter(a -> !a.getAuthority().startsWith(ROLE_PREFIX)).forEach(authorities::add);
+        UsernamePasswordAuthenticationToken updated = UsernamePasswordAuthenticationToken.authenticated(authentication.getPrincipal(), null, authorities);
+        updated.setDetails(authentication.getDetails());
+        return updated;
+    }
+}
