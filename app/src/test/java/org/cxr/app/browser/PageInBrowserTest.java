@@ -94,7 +94,7 @@ class PageInBrowserTest
     static void dataDirectory(DynamicPropertyRegistry registry)
             throws IOException
     {
-        Path dataDir = Files.createTempDirectory("cxr-browser-test");
+        Path dataDir = TestServer.temporaryFolder("browser-test");
         TestServer.embedded(registry, dataDir);
     }
 

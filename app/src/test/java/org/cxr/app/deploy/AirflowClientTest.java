@@ -33,7 +33,7 @@ class AirflowClientTest
     static void properties(DynamicPropertyRegistry registry)
             throws IOException
     {
-        Path dataDir = Files.createTempDirectory("cxr-airflow-test");
+        Path dataDir = TestServer.temporaryFolder("airflow-test");
         TestServer.embedded(registry, dataDir);
         registry.add("cxr.pipelines.settle", () -> "0s");
     }

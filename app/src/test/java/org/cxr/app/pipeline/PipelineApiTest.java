@@ -40,7 +40,7 @@ class PipelineApiTest
     static void properties(DynamicPropertyRegistry registry)
             throws IOException
     {
-        Path dataDir = Files.createTempDirectory("cxr-pipeline-test");
+        Path dataDir = TestServer.temporaryFolder("pipeline-test");
         dataMart = dataDir.resolve("mart");
         TestServer.embedded(registry, dataDir);
         registry.add("cxr.pipelines.settle", () -> "0s");

@@ -88,7 +88,7 @@ class HostileUploadTest
             throws IOException
     {
         // The data directory is the only entry of a fresh folder, so anything written beside it shows.
-        root = Files.createTempDirectory("cxr-hostile");
+        root = TestServer.temporaryFolder("hostile");
         dataDir = Files.createDirectory(root.resolve("data"));
         TestServer.embedded(registry, dataDir);
         registry.add("cxr.model.threads", () -> "1");

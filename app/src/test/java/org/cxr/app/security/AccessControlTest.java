@@ -25,7 +25,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,7 +53,7 @@ class AccessControlTest
     static void properties(DynamicPropertyRegistry registry)
             throws IOException
     {
-        Path dataDir = Files.createTempDirectory("cxr-access-test");
+        Path dataDir = TestServer.temporaryFolder("access-test");
         TestServer.embedded(registry, dataDir);
     }
 

@@ -32,7 +32,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,7 +62,7 @@ class InferenceApiTest
     static void dataDirectory(DynamicPropertyRegistry registry)
             throws IOException
     {
-        Path dataDir = Files.createTempDirectory("cxr-api-test");
+        Path dataDir = TestServer.temporaryFolder("api-test");
         TestServer.embedded(registry, dataDir);
         registry.add("cxr.upload.max-bytes", () -> String.valueOf(MAX_BYTES));
         registry.add("cxr.upload.max-pixels", () -> "4000000");
