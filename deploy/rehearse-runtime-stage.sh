@@ -25,10 +25,14 @@ if [ "${1:-}" != "--inside" ]; then
   done
   [ -f "$jar" ] || { echo "rehearse-runtime-stage: $jar is missing; build it first: ./mvnw -B -DskipTests -pl app -am package" >&2; exit 2; }
   work=$(mktemp -d "${TMPDIR:-/tmp}/cxr-rehearsal.XXXXXX")
-  trap 'rm -rf "$work"' EXIT
-  # --kill-child: if this script dies, the namespace's first process dies, and the kernel kills the rest with it.
+  # --kill-child: when unshare ends, the namespace's first process is killed, and the kernel kills the rest with it.
+  # unshare itself ignores SIGTERM, so a stopped rehearsal (CI cancelled) kills it outright.
+  unshare --mount --pid --fork --kill-child --mount-proc bash "$0" --inside "$work" &
+  rehearsal=$!
+  trap 'kill -KILL "$rehearsal" 2> /dev/null; wait "$rehearsal" 2> /dev/null || true; rm -rf "$work"' EXIT
+  trap 'exit 130' INT TERM
   status=0
-  unshare --mount --pid --fork --kill-child --mount-proc bash "$0" --inside "$work" || status=$?
+  wait "$rehearsal" || status=$?
   if getent passwd 10001 > /dev/null && [ ! -f "$work/host-had-10001" ]; then
     echo "rehearse-runtime-stage: FAILED: the host now has a user 10001" >&2
     status=1
