@@ -240,6 +240,31 @@ class PageInBrowserTest
     }
 
     @Test
+    void aDataEngineerStartsAWarehouseRunOnThePipelinesPageAndWatchesItFinish()
+    {
+        TestUsers.create(port, "dave", "data-engineer");
+        driver.findElement(By.id("sign-out")).click();
+        waitUntil("the sign-in page", () -> driver.getCurrentUrl().contains("/login"));
+        try {
+            signIn("dave", TestUsers.PASSWORD);
+            driver.get(url("/pipelines.html"));
+            waitUntil("the data engineer is named", () -> text("user-name").equals("dave"));
+            driver.findElement(By.cssSelector("button[data-stage=warehouse]")).click();
+            waitUntil("the run is started", () -> text("status").startsWith("Started warehouse run "));
+            String runId = text("status").replaceAll("\\D+", "");
+            waitUntil("the history shows the run finished", () -> driver.findElements(By.cssSelector("#runs tr[data-run-id='" + runId + "']")).stream()
+                    .anyMatch(tr -> tr.getText().contains("SUCCEEDED")));
+            assertThat(driver.findElement(By.id("error")).isDisplayed()).isFalse();
+        }
+        finally {
+            driver.get(url("/pipelines.html"));
+            waitUntil("the sign-out button", () -> !driver.findElements(By.id("sign-out")).isEmpty());
+            driver.findElement(By.id("sign-out")).click();
+            waitUntil("signed out", () -> driver.getCurrentUrl().contains("/login"));
+        }
+    }
+
+    @Test
     void thePageNamesTheUserAndSigningOutEndsTheSession()
             throws Exception
     {
