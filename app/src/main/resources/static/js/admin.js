@@ -29,7 +29,8 @@ function userRow(user) {
   }));
   const actions = document.createElement('td');
   actions.append(save, ' ', toggle);
-  tr.append(cell(user.username), rolesCell, cell(user.enabled ? 'yes' : 'no'), cell(when(user.createdAt)), actions);
+  const enabled = (user.enabled ? 'yes' : 'no') + (user.lockedUntil ? ` (password locked until ${when(user.lockedUntil)})` : '');
+  tr.append(cell(user.username), rolesCell, cell(enabled), cell(when(user.createdAt)), actions);
   return tr;
 }
 

@@ -5,6 +5,9 @@ CREATE TABLE app_user (
     password_hash VARCHAR(200) NOT NULL,
     enabled       BOOLEAN      NOT NULL,
     created_at    DATETIME(6)  NOT NULL,
+    -- Wrong passwords in a row, and until when the account refuses passwords after too many.
+    failed_sign_ins INT        NOT NULL DEFAULT 0,
+    locked_until  DATETIME(6),
     CONSTRAINT app_user_username_unique UNIQUE (username)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 

@@ -5,6 +5,9 @@ CREATE TABLE app_user (
     password_hash varchar(200) NOT NULL,
     enabled       boolean      NOT NULL,
     created_at    timestamptz  NOT NULL,
+    -- Wrong passwords in a row, and until when the account refuses passwords after too many.
+    failed_sign_ins integer    NOT NULL DEFAULT 0,
+    locked_until  timestamptz,
     CONSTRAINT app_user_username_unique UNIQUE (username)
 );
 

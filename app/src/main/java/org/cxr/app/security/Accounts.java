@@ -13,6 +13,8 @@ import org.springframework.jdbc.support.KeyHolder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +27,7 @@ import static java.util.Objects.requireNonNull;
 /** The users table and their roles, in the lake's database. Passwords arrive here already hashed. */
 public final class Accounts
 {
-    private static final String SELECT_USERS = "SELECT u.id, u.username, u.password_hash, u.enabled, u.created_at FROM app_user u";
+    private static final String SELECT_USERS = "SELECT u.id, u.username, u.password_hash, u.enabled, u.created_at, u.locked_until FROM app_user u";
 
     private final Database database;
     private final JdbcClient jdbc;
@@ -117,6 +119,42 @@ public final class Accounts
         update("UPDATE app_user SET password_hash = :value WHERE username = :username", username, requireNonNull(passwordHash, "passwordHash"));
     }
 
+    /**
+     * Counts a wrong password; at the limit, locks the account for that long and starts counting again. True when
+     * this failure locked it. A name that is no user changes nothing.
+     */
+    public boolean recordWrongPassword(String username, int limit, Duration lockFor)
+    {
+        return Boolean.TRUE.equals(transactions.execute(status -> {
+            int updated = jdbc.sql("UPDATE app_user SET failed_sign_ins = failed_sign_ins + 1 WHERE username = :username")
+                    .param("username", username).update();
+            if (updated == 0) {
+                return false;
+            }
+            int failures = jdbc.sql("SELECT failed_sign_ins FROM app_user WHERE username = :username").param("username", username).query(Integer.class).single();
+            if (failures < limit) {
+                return false;
+            }
+            jdbc.sql("UPDATE app_user SET failed_sign_ins = 0, locked_until = :until WHERE username = :username")
+                    .param("until", database.dialect().timestamp(clock.instant().plus(lockFor)))
+                    .param("username", username)
+                    .update();
+            return true;
+        }));
+    }
+
+    /** A right password ends the count of wrong ones. */
+    public void recordRightPassword(String username)
+    {
+        jdbc.sql("UPDATE app_user SET failed_sign_ins = 0 WHERE username = :username AND failed_sign_ins > 0").param("username", username).update();
+    }
+
+    /** Lifts a lock (an administrator enabled the user or reset their password). */
+    public void unlock(String username)
+    {
+        jdbc.sql("UPDATE app_user SET failed_sign_ins = 0, locked_until = NULL WHERE username = :username").param("username", username).update();
+    }
+
     private void update(String sql, String username, Object value)
     {
         int updated = jdbc.sql(sql).param("value", value).param("username", username).update();
@@ -167,15 +205,18 @@ public final class Accounts
     private Row row(ResultSet resultSet)
             throws SQLException
     {
+        Optional<Instant> lockedUntil = resultSet.getObject("locked_until") == null
+                ? Optional.empty()
+                : Optional.of(database.dialect().readTimestamp(resultSet, "locked_until"));
         return new Row(resultSet.getLong("id"), resultSet.getString("username"), resultSet.getString("password_hash"),
-                resultSet.getBoolean("enabled"), database.dialect().readTimestamp(resultSet, "created_at"));
+                resultSet.getBoolean("enabled"), database.dialect().readTimestamp(resultSet, "created_at"), lockedUntil);
     }
 
-    private record Row(long id, String username, String passwordHash, boolean enabled, java.time.Instant createdAt)
+    private record Row(long id, String username, String passwordHash, boolean enabled, Instant createdAt, Optional<Instant> lockedUntil)
     {
         Account account(Set<Role> roles)
         {
-            return new Account(id, username, roles, enabled, createdAt);
+            return new Account(id, username, roles, enabled, createdAt, lockedUntil);
         }
     }
 }

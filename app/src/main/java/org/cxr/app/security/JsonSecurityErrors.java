@@ -12,6 +12,7 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.authentication.InternalAuthenticationServiceException;
+import org.springframework.security.authentication.LockedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -50,6 +51,11 @@ final class JsonSecurityErrors
             return;
         }
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"cxr\"");
+        if (e instanceof LockedException) {
+            write(response, ApiError.of(401, "account_locked", "This account refuses passwords for " + WrongPasswordLimit.LOCK.toMinutes()
+                    + " minutes after " + WrongPasswordLimit.LIMIT + " wrong ones in a row; an administrator can lift the lock."));
+            return;
+        }
         write(response, ApiError.of(401, "unauthenticated",
                 "Sign in first: send a personal API token (Authorization: Bearer cxr_...) or a user name and password (HTTP Basic)."));
     }

@@ -24,6 +24,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
@@ -116,6 +117,7 @@ public class SecurityConfiguration
                         .password(credentials.passwordHash())
                         .authorities(authorities(credentials.account().roles()))
                         .disabled(!credentials.account().enabled())
+                        .accountLocked(credentials.account().lockedAt(Instant.now()))
                         .build())
                 .orElseThrow(() -> new UsernameNotFoundException("no such user"));
     }

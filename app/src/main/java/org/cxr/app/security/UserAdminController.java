@@ -1,5 +1,6 @@
 package org.cxr.app.security;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.cxr.app.audit.Audit;
 import org.cxr.app.server.BadRequestException;
 import org.springframework.http.HttpStatus;
@@ -37,11 +38,13 @@ class UserAdminController
         this.audit = requireNonNull(audit, "audit");
     }
 
-    record UserJson(String username, List<String> roles, boolean enabled, Instant createdAt)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record UserJson(String username, List<String> roles, boolean enabled, Instant createdAt, Instant lockedUntil)
     {
         static UserJson of(Account account)
         {
-            return new UserJson(account.username(), account.roles().stream().map(Role::name).sorted().toList(), account.enabled(), account.createdAt());
+            return new UserJson(account.username(), account.roles().stream().map(Role::name).sorted().toList(), account.enabled(), account.createdAt(),
+                    account.lockedAt(Instant.now()) ? account.lockedUntil().orElseThrow() : null);
         }
     }
 
@@ -93,11 +96,16 @@ class UserAdminController
             if (self && !change.enabled()) {
                 throw new BadRequestException(HttpStatus.CONFLICT, "own_account", "You cannot disable your own account.");
             }
+            if (change.enabled()) {
+                accounts.unlock(username);
+            }
             account = accounts.setEnabled(username, change.enabled());
             audit.success(change.enabled() ? "user.enable" : "user.disable", username);
         }
         if (change.password() != null) {
             accounts.setPasswordHash(username, passwords.encode(AccountRules.password(change.password())));
+            accounts.unlock(username);
+            account = accounts.find(username).orElseThrow();
             audit.success("user.password-reset", username);
         }
         return UserJson.of(account);

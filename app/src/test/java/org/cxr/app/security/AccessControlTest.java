@@ -241,6 +241,35 @@ class AccessControlTest
     }
 
     @Test
+    void fiveWrongPasswordsInARowLockThePasswordUntilAnAdministratorResetsIt()
+            throws Exception
+    {
+        TestUsers.create(port, "lou", "uploader");
+        String louToken = "Bearer " + TestUsers.token(port, "lou");
+        for (int i = 0; i < 4; i++) {
+            assertThat(get("/api/v1/me", TestUsers.basic("lou", "wrong-password-" + i)).statusCode()).isEqualTo(401);
+        }
+        // A right password in between starts the count again.
+        assertThat(get("/api/v1/me", TestUsers.basic("lou", TestUsers.PASSWORD)).statusCode()).isEqualTo(200);
+        for (int i = 0; i < 5; i++) {
+            assertThat(get("/api/v1/me", TestUsers.basic("lou", "wrong-password-" + i)).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> locked = get("/api/v1/me", TestUsers.basic("lou", TestUsers.PASSWORD));
+        assertThat(locked.statusCode()).isEqualTo(401);
+        assertThat(TestUsers.json(locked).get("error").asString()).isEqualTo("account_locked");
+        assertThat(get("/api/v1/me", louToken).statusCode()).as("tokens cannot be guessed and keep working").isEqualTo(200);
+        JsonNode users = TestUsers.json(get("/api/v1/users", CALLERS.get("admin"))).get("items");
+        assertThat(users.findValues("username").stream().map(JsonNode::asString).toList()).contains("lou");
+        users.forEach(user -> assertThat(user.has("lockedUntil")).as(user.toString()).isEqualTo(user.get("username").asString().equals("lou")));
+        List<JsonNode> events = new ArrayList<>();
+        TestUsers.json(get("/api/v1/audit?action=user.locked", CALLERS.get("admin"))).get("items").forEach(events::add);
+        assertThat(events).anySatisfy(e -> assertEvent(e, "lou", "user.locked", "lou", "DENIED"));
+
+        assertThat(send("PATCH", "/api/v1/users/lou", "{\"password\": \"lou-new-password\"}", CALLERS.get("admin")).statusCode()).isEqualTo(200);
+        assertThat(get("/api/v1/me", TestUsers.basic("lou", "lou-new-password")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void badUserRequestsGetClearErrorsAndTheAdminCannotLockThemselvesOut()
             throws Exception
     {
