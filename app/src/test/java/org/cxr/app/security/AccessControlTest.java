@@ -176,6 +176,11 @@ class AccessControlTest
         assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
         assertThat(get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
         assertThat(get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+        JsonNode health = TestUsers.json(get("/actuator/health", null));
+        assertThat(health.get("components").get("database").get("status").asString()).isEqualTo("UP");
+        assertThat(health.toString()).as("a stranger sees statuses, not details").doesNotContain("details", "bucket", "dialect");
+        assertThat(TestUsers.json(get("/actuator/health", CALLERS.get("admin"))).get("components").get("objectStore").get("details").get("bucket").asString())
+                .isEqualTo("cxr-images");
         HttpResponse<String> page = client.send(HttpRequest.newBuilder(uri("/")).header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).as("the page sends a stranger to the sign-in form").isEqualTo(302);
         assertThat(page.headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location).endsWith("/login"));
