@@ -29,7 +29,7 @@ if [ "${1:-}" != "--inside" ]; then
   # unshare itself ignores SIGTERM, so a stopped rehearsal (CI cancelled) kills it outright.
   unshare --mount --pid --fork --kill-child --mount-proc bash "$0" --inside "$work" &
   rehearsal=$!
-  trap 'kill -KILL "$rehearsal" 2> /dev/null; wait "$rehearsal" 2> /dev/null || true; rm -rf "$work"' EXIT
+  trap 'kill -KILL "$rehearsal" 2> /dev/null || true; wait "$rehearsal" 2> /dev/null || true; rm -rf "$work"' EXIT
   trap 'exit 130' INT TERM
   status=0
   wait "$rehearsal" || status=$?
