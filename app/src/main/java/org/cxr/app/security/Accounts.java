@@ -205,11 +205,9 @@ public final class Accounts
     private Row row(ResultSet resultSet)
             throws SQLException
     {
-        Optional<Instant> lockedUntil = resultSet.getObject("locked_until") == null
-                ? Optional.empty()
-                : Optional.of(database.dialect().readTimestamp(resultSet, "locked_until"));
         return new Row(resultSet.getLong("id"), resultSet.getString("username"), resultSet.getString("password_hash"),
-                resultSet.getBoolean("enabled"), database.dialect().readTimestamp(resultSet, "created_at"), lockedUntil);
+                resultSet.getBoolean("enabled"), database.dialect().readTimestamp(resultSet, "created_at"),
+                database.dialect().readOptionalTimestamp(resultSet, "locked_until"));
     }
 
     private record Row(long id, String username, String passwordHash, boolean enabled, Instant createdAt, Optional<Instant> lockedUntil)

@@ -97,8 +97,8 @@ public final class ApiTokens
                 .param("userId", owner.id())
                 .query((resultSet, row) -> new TokenInfo(resultSet.getLong("id"), resultSet.getString("name"),
                         database.dialect().readTimestamp(resultSet, "created_at"),
-                        optionalTimestamp(resultSet, "last_used_at"),
-                        optionalTimestamp(resultSet, "revoked_at")))
+                        database.dialect().readOptionalTimestamp(resultSet, "last_used_at"),
+                        database.dialect().readOptionalTimestamp(resultSet, "revoked_at")))
                 .list();
     }
 
@@ -122,12 +122,6 @@ public final class ApiTokens
         lastUsedWritten.put(tokenId, now);
         jdbc.sql("UPDATE api_token SET last_used_at = :now WHERE id = :id")
                 .param("now", database.dialect().timestamp(now)).param("id", tokenId).update();
-    }
-
-    private Optional<Instant> optionalTimestamp(java.sql.ResultSet resultSet, String column)
-            throws java.sql.SQLException
-    {
-        return resultSet.getObject(column) == null ? Optional.empty() : Optional.of(database.dialect().readTimestamp(resultSet, column));
     }
 
     static String sha256(String token)

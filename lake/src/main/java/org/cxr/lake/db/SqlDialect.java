@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 import static java.time.ZoneOffset.UTC;
 
@@ -87,6 +88,13 @@ public enum SqlDialect
             case POSTGRESQL -> resultSet.getObject(column, OffsetDateTime.class).toInstant();
             case MYSQL -> resultSet.getObject(column, LocalDateTime.class).toInstant(UTC);
         };
+    }
+
+    /** A nullable timestamp column: empty for SQL NULL. */
+    public Optional<Instant> readOptionalTimestamp(ResultSet resultSet, String column)
+            throws SQLException
+    {
+        return resultSet.getObject(column) == null ? Optional.empty() : Optional.of(readTimestamp(resultSet, column));
     }
 
     private static String redact(String jdbcUrl)

@@ -127,7 +127,7 @@ public final class PipelineRuns
                 rs.getString("trigger_kind"),
                 PipelineRun.Status.valueOf(rs.getString("status")),
                 dialect.readTimestamp(rs, "started_at"),
-                rs.getObject("finished_at") == null ? Optional.empty() : Optional.of(dialect.readTimestamp(rs, "finished_at")),
+                dialect.readOptionalTimestamp(rs, "finished_at"),
                 rs.getInt("attempts"),
                 Optional.ofNullable((Long) rs.getObject("rows_read", Long.class)),
                 Optional.ofNullable((Long) rs.getObject("rows_written", Long.class)),
