@@ -79,7 +79,7 @@ final class JsonSecurityErrors
     void databaseUnavailable(HttpServletResponse response)
             throws IOException
     {
-        write(response, ApiError.of(503, "storage_unavailable", "The database is unavailable. Try again shortly."));
+        write(response, ApiError.databaseUnavailable());
     }
 
     private void write(HttpServletResponse response, ApiError error)

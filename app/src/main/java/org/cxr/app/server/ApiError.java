@@ -9,4 +9,10 @@ public record ApiError(int status, String error, String message, Instant timesta
     {
         return new ApiError(status, error, message, Instant.now());
     }
+
+    /** The database cannot be reached: a fixed message, as the exception's own text can carry host names or SQL. */
+    public static ApiError databaseUnavailable()
+    {
+        return of(503, "storage_unavailable", "The database is unavailable. Try again shortly.");
+    }
 }

@@ -115,7 +115,7 @@ public class ApiExceptionHandler
     ResponseEntity<ApiError> databaseUnavailable(Exception e)
     {
         log.warn("Database unavailable: {}", e.toString());
-        return respond(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable", "The database is unavailable. Try again shortly.");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(ApiError.databaseUnavailable());
     }
 
     @ExceptionHandler(SdkException.class)
