@@ -57,13 +57,7 @@ class AccountController
     @GetMapping("/api/v1/me")
     Me me(Authentication authentication, CsrfToken csrf)
     {
-        // Only roles: Spring Security also lists how the user signed in (FACTOR_PASSWORD and the like).
-        List<String> roles = authentication.getAuthorities().stream()
-                .map(authority -> authority.getAuthority())
-                .filter(authority -> authority.startsWith("ROLE_"))
-                .map(authority -> authority.substring("ROLE_".length()))
-                .sorted()
-                .toList();
+        List<String> roles = Role.held(authentication).stream().map(Role::name).sorted().toList();
         return new Me(authentication.getName(), roles, csrf == null ? null : new Csrf(csrf.getHeaderName(), csrf.getToken()));
     }
 

@@ -85,6 +85,6 @@ final class ApiTokenFilter
 
     private static Authentication signedIn(Account account)
     {
-        return UsernamePasswordAuthenticationToken.authenticated(account.username(), null, SecurityConfiguration.authorities(account.roles()));
+        return UsernamePasswordAuthenticationToken.authenticated(account.username(), null, Role.authorities(account.roles()));
     }
 }

@@ -16,8 +16,7 @@ public record Caller(String username, boolean seesAll)
 
     public static Caller of(Authentication authentication)
     {
-        boolean radiologist = authentication.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals(Role.RADIOLOGIST.authority()));
-        return new Caller(authentication.getName(), radiologist);
+        return new Caller(authentication.getName(), Role.held(authentication).contains(Role.RADIOLOGIST));
     }
 
     /** Whether a result uploaded by this user (none: before sign-in existed) may be shown to the caller. */

@@ -91,7 +91,7 @@ public final class LocalCliToken
         if (token.length == 0 || !MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.US_ASCII))) {
             return Optional.empty();
         }
-        return Optional.of(UsernamePasswordAuthenticationToken.authenticated(ACTOR, null, SecurityConfiguration.authorities(EnumSet.of(Role.DATA_ENGINEER))));
+        return Optional.of(UsernamePasswordAuthenticationToken.authenticated(ACTOR, null, Role.authorities(EnumSet.of(Role.DATA_ENGINEER))));
     }
 
     @Override

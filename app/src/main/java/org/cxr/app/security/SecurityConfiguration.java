@@ -9,8 +9,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
@@ -25,8 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.List;
 
 import static org.cxr.app.security.Role.ADMIN;
 import static org.cxr.app.security.Role.DATA_ENGINEER;
@@ -115,16 +111,11 @@ public class SecurityConfiguration
         return username -> accounts.credentials(normalised(username))
                 .map(credentials -> User.withUsername(credentials.account().username())
                         .password(credentials.passwordHash())
-                        .authorities(authorities(credentials.account().roles()))
+                        .authorities(Role.authorities(credentials.account().roles()))
                         .disabled(!credentials.account().enabled())
                         .accountLocked(credentials.account().lockedAt(Instant.now()))
                         .build())
                 .orElseThrow(() -> new UsernameNotFoundException("no such user"));
-    }
-
-    static List<GrantedAuthority> authorities(Collection<Role> roles)
-    {
-        return roles.stream().<GrantedAuthority>map(role -> new SimpleGrantedAuthority(role.authority())).toList();
     }
 
     private static String normalised(String username)

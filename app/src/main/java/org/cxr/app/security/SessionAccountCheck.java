@@ -15,23 +15,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Checks a page session's user against the database on every request: a user who was disabled (or removed) is signed
  * out at once, and changed roles apply at once, instead of when the session expires. Tokens and HTTP Basic need no
- * such check: they look the user up on every request anyway. One primary-key read per page request.
+ * such check: they look the user up on every request anyway. The cost: two indexed reads (the user, their roles)
+ * per page request.
  */
 final class SessionAccountCheck
         extends OncePerRequestFilter
 {
-    private static final String ROLE_PREFIX = "ROLE_";
-
     private final Accounts accounts;
 
     SessionAccountCheck(Accounts accounts)
@@ -62,7 +59,7 @@ final class SessionAccountCheck
             SecurityContextHolder.clearContext();
             session.invalidate();
         }
-        else if (!roles(authentication).equals(Set.copyOf(SecurityConfiguration.authorities(account.get().roles())))) {
+        else if (!Role.held(authentication).equals(account.get().roles())) {
             SecurityContext context = SecurityContextHolder.createEmptyContext();
             context.setAuthentication(withRoles(authentication, account.get()));
             SecurityContextHolder.setContext(context);
@@ -71,18 +68,11 @@ final class SessionAccountCheck
         chain.doFilter(request, response);
     }
 
-    private static Set<GrantedAuthority> roles(Authentication authentication)
-    {
-        Set<GrantedAuthority> roles = new HashSet<>();
-        authentication.getAuthorities().stream().filter(a -> a.getAuthority().startsWith(ROLE_PREFIX)).forEach(roles::add);
-        return roles;
-    }
-
     /** The same sign-in with the account's roles now, keeping what else it carried (how the user signed in). */
     private static Authentication withRoles(Authentication authentication, Account account)
     {
-        List<GrantedAuthority> authorities = new ArrayList<>(SecurityConfiguration.authorities(account.roles()));
-        authentication.getAuthorities().stream().filter(a -> !a.getAuthority().startsWith(ROLE_PREFIX)).forEach(authorities::add);
+        List<GrantedAuthority> authorities = new ArrayList<>(Role.authorities(account.roles()));
+        authentication.getAuthorities().stream().filter(a -> !Role.isRole(a)).forEach(authorities::add);
         UsernamePasswordAuthenticationToken updated = UsernamePasswordAuthenticationToken.authenticated(authentication.getPrincipal(), null, authorities);
         updated.setDetails(authentication.getDetails());
         return updated;
