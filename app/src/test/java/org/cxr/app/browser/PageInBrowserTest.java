@@ -186,6 +186,7 @@ class PageInBrowserTest
         driver.findElement(By.id("token-name")).sendKeys("from-the-browser");
         driver.findElement(By.cssSelector("#new-token button[type=submit]")).click();
         waitUntil("the new token is shown once", () -> driver.findElement(By.id("new-token-value")).isDisplayed());
+        waitUntil("the token list is reloaded", () -> text("status").contains("created"));
         String token = text("new-token-value");
         assertThat(token).startsWith("cxr_");
 
@@ -227,9 +228,13 @@ class PageInBrowserTest
 
             driver.findElement(By.id("audit-action")).sendKeys("user.create");
             driver.findElement(By.cssSelector("#audit-filter button[type=submit]")).click();
-            waitUntil("the audit log shows the creation", () -> driver.findElements(By.cssSelector("#audit tbody tr")).stream()
-                    .anyMatch(tr -> tr.getText().contains("admin") && tr.getText().contains("nora") && tr.getText().contains("SUCCESS")));
-            assertThat(driver.findElements(By.cssSelector("#audit tbody tr"))).allSatisfy(tr -> assertThat(tr.getText()).contains("user.create"));
+            // The filtered page replaces the table the page loaded first: read the rows in one go, never a stale element.
+            waitUntil("the audit log shows only creations, nora's among them", () -> {
+                List<String> rows = auditRows();
+                return !rows.isEmpty() && rows.stream().allMatch(row -> row.contains("user.create"))
+                        && rows.stream().anyMatch(row -> row.contains("admin") && row.contains("nora") && row.contains("SUCCESS"));
+            });
+            assertThat(auditRows()).allSatisfy(row -> assertThat(row).contains("user.create"));
         }
         finally {
             driver.get(url("/admin.html"));
@@ -608,9 +613,18 @@ class PageInBrowserTest
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
+    @SuppressWarnings("unchecked")
+    private List<String> auditRows()
+    {
+        return (List<String>) js("return [...document.querySelectorAll('#audit tbody tr')].map(tr => tr.textContent);");
+    }
+
     private void waitUntil(String what, java.util.function.BooleanSupplier condition)
     {
-        new WebDriverWait(driver, WAIT).withMessage(what).pollingEvery(Duration.ofMillis(100)).until(d -> condition.getAsBoolean());
+        // Tables re-render (the run history every few seconds): an element gone stale is a reason to look again.
+        new WebDriverWait(driver, WAIT).withMessage(what).pollingEvery(Duration.ofMillis(100))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> condition.getAsBoolean());
     }
 
     /** Errors in the browser's console since the last call; a failed request shows there as "Failed to load resource". */
