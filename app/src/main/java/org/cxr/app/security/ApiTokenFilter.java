@@ -12,6 +12,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
@@ -32,9 +33,11 @@ final class ApiTokenFilter
     private final ApiTokens tokens;
     private final LocalCliToken localToken;
     private final JsonSecurityErrors entryPoint;
+    private final RequestMatcher health;
 
-    ApiTokenFilter(ApiTokens tokens, LocalCliToken localToken, JsonSecurityErrors entryPoint)
+    ApiTokenFilter(ApiTokens tokens, LocalCliToken localToken, JsonSecurityErrors entryPoint, RequestMatcher health)
     {
+        this.health = requireNonNull(health, "health");
         this.tokens = requireNonNull(tokens, "tokens");
         this.localToken = requireNonNull(localToken, "localToken");
         this.entryPoint = requireNonNull(entryPoint, "entryPoint");
@@ -44,8 +47,7 @@ final class ApiTokenFilter
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request)
     {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return path.equals("/actuator/health") || path.startsWith("/actuator/health/");
+        return health.matches(request);
     }
 
     @Override

@@ -49,9 +49,10 @@ public class SecurityConfiguration
         JsonSecurityErrors errors = new JsonSecurityErrors(json, audit);
         RequestMatcher api = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
         RequestMatcher actuator = PathPatternRequestMatcher.withDefaults().matcher("/actuator/**");
+        RequestMatcher health = PathPatternRequestMatcher.withDefaults().matcher("/actuator/health/**");
         http
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers(health).permitAll()
                         .requestMatchers("/login", "/css/**", "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/actuator/prometheus", "/actuator/info").hasAnyRole(names(DATA_ENGINEER, ADMIN))
                         .requestMatchers(HttpMethod.POST, "/api/v1/inferences").hasAnyRole(names(UPLOADER, RADIOLOGIST))
@@ -65,7 +66,7 @@ public class SecurityConfiguration
                         .requestMatchers("/admin.html", "/js/admin.js").hasRole(ADMIN.name())
                         .requestMatchers(api, actuator).denyAll()
                         .anyRequest().authenticated())
-                .addFilterBefore(new ApiTokenFilter(tokens, localToken, errors), BasicAuthenticationFilter.class)
+                .addFilterBefore(new ApiTokenFilter(tokens, localToken, errors, health), BasicAuthenticationFilter.class)
                 .addFilterAfter(new SessionAccountCheck(accounts), SecurityContextHolderFilter.class)
                 .httpBasic(basic -> basic.authenticationEntryPoint(errors))
                 .formLogin(form -> form.defaultSuccessUrl("/", false).permitAll())
