@@ -18,7 +18,6 @@ put into an exception message.
 import json
 import logging
 import os
-import re
 import sys
 import time
 import urllib.error
@@ -54,12 +53,13 @@ class CxrError(Exception):
 class CxrHttpError(CxrError):
     """The server answered with an error status; ``status`` is the HTTP status, ``error`` the API's error kind."""
 
-    def __init__(self, method, path, status, error, message):
+    def __init__(self, method, path, status, error, message, details=None):
         self.method = method
         self.path = path
         self.status = status
         self.error = error
         self.server_message = message
+        self.details = details or {}
         kind = f" {error}" if error else ""
         super().__init__(f"{method} {path} failed: HTTP {status}{kind}: {message}")
 
@@ -115,7 +115,8 @@ def _path(endpoint, **values):
 
 
 def _error_details(body):
-    """(error kind, message) from an error body: the API's JSON {status, error, message}, or the start of the text."""
+    """(error kind, message, the whole answer) from an error body: the API's problem JSON {status, error, message,
+    and fields of the failure such as runningRunId}, or the start of the text."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or "")
     try:
         document = json.loads(text)
@@ -123,9 +124,9 @@ def _error_details(body):
         document = None
     if isinstance(document, dict):
         message = document.get("message") or document.get("detail") or document.get("title") or ""
-        return document.get("error") or "", str(message) or text.strip()[:300]
+        return document.get("error") or "", str(message) or text.strip()[:300], document
     cleaned = " ".join(text.split())
-    return "", cleaned[:300] if cleaned else "(no response body)"
+    return "", cleaned[:300] if cleaned else "(no response body)", {}
 
 
 def _request(method, base_url, token, path, query=None, timeout=DEFAULT_REQUEST_TIMEOUT):
@@ -152,8 +153,8 @@ def _request(method, base_url, token, path, query=None, timeout=DEFAULT_REQUEST_
             raise CxrHttpError(method, path, error.code, "redirect",
                                f"redirected to {where}; not followed (a sign-in redirect means the token was not "
                                f"accepted; otherwise use the final URL as cxr_url)") from None
-        kind, message = _error_details(body)
-        raise CxrHttpError(method, path, error.code, kind, message) from None
+        kind, message, details = _error_details(body)
+        raise CxrHttpError(method, path, error.code, kind, message, details) from None
     except urllib.error.URLError as error:
         raise CxrError(f"{method} {path}: cannot reach {_base(base_url)}: {error.reason}") from None
     except (OSError, ValueError) as error:  # timeouts, resets, bad URLs
@@ -216,12 +217,12 @@ def start_run(base_url, token, stage, timeout=DEFAULT_REQUEST_TIMEOUT, attach_at
 
 
 def _running_run(base_url, token, stage, busy, timeout):
-    """The RUNNING run of the stage: the one the 409 message names ("A backup run (12) is ..."), else the newest
+    """The RUNNING run of the stage: the one the 409 answer names (runningRunId), else the newest
     RUNNING one in the history (refused starts are recorded too, as FAILED runs, so the history is searched)."""
-    named = re.search(r"\brun \((\d+)\)", busy.server_message or "")
-    if named:
+    named = busy.details.get("runningRunId")
+    if isinstance(named, int):
         try:
-            run = get_run(base_url, token, int(named.group(1)), timeout=timeout)
+            run = get_run(base_url, token, named, timeout=timeout)
             if run.get("status") == RUNNING and run.get("stage", stage) == stage:
                 return run
         except CxrHttpError as error:

@@ -167,7 +167,7 @@ class LocalServerTests(unittest.TestCase):
         self.assertEqual(server.requests[0]["authorization"], "Bearer " + TOKEN)
 
     def test_a_busy_stage_attaches_to_the_running_run(self):
-        busy = (409, {"status": 409, "error": "stage_busy", "message": "A backup run (41) is already in progress; wait for it to finish.",
+        busy = (409, {"status": 409, "error": "stage_busy", "message": "A backup run (41) is already in progress; wait for it to finish.", "runningRunId": 41,
                       "timestamp": "2030-03-01T10:00:01Z"})
         routes = {
             ("POST", "/api/v1/pipelines/backup/runs"): [busy],
@@ -183,7 +183,7 @@ class LocalServerTests(unittest.TestCase):
         self.assertEqual((final["runId"], final["status"]), (41, "SUCCEEDED"))
         self.assertEqual(sum(1 for r in server.requests if r["method"] == "POST"), 2, "no extra start while busy")
 
-    def test_a_busy_stage_is_found_in_the_history_when_the_message_names_no_run(self):
+    def test_a_busy_stage_is_found_in_the_history_when_the_answer_names_no_run(self):
         history = {"items": [run(44, "FAILED", stage="backup", error="Not started: run 43 of this stage was in progress."),
                              run(43, "RUNNING", stage="backup"), run(40, "SUCCEEDED", stage="backup")]}
         routes = {
@@ -199,7 +199,7 @@ class LocalServerTests(unittest.TestCase):
     def test_a_busy_stage_that_just_ended_is_started_again(self):
         routes = {
             ("POST", "/api/v1/pipelines/warehouse/runs"): [
-                (409, {"status": 409, "error": "stage_busy", "message": "A warehouse run (50) is already in progress."}),
+                (409, {"status": 409, "error": "stage_busy", "message": "A warehouse run (50) is already in progress.", "runningRunId": 50}),
                 (202, run(52, "RUNNING"))],
             ("GET", "/api/v1/pipelines/runs/50"): [(200, run(50, "SUCCEEDED"))],
             ("GET", "/api/v1/pipelines/runs"): [(200, {"items": [run(51, "FAILED"), run(50, "SUCCEEDED")]})],

@@ -1,6 +1,7 @@
 package org.cxr.app;
 
 import org.cxr.app.model.BundledModel;
+import org.cxr.app.server.EnvironmentVariables;
 import org.cxr.detector.Detector;
 import org.cxr.detector.DetectorOptions;
 import org.cxr.detector.Ensemble;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The model options shared by commands that run the detector. Without {@code --model}: {@code CXR_MODEL_DIR}, else
@@ -48,12 +50,9 @@ final class ModelOption
         }
     }
 
+    /** The configured model folder ({@code CXR_MODEL_DIR}), else the bundled demo model. */
     static Path defaultFolder()
     {
-        String fromEnvironment = System.getenv("CXR_MODEL_DIR");
-        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-            return Path.of(fromEnvironment);
-        }
-        return BundledModel.extract();
+        return EnvironmentVariables.load(Map.of()).model().dir().orElseGet(BundledModel::extract);
     }
 }

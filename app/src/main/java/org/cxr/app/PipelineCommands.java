@@ -3,12 +3,12 @@ package org.cxr.app;
 import org.cxr.app.pipeline.Reconciliation;
 import org.cxr.app.pipeline.Stage;
 import org.cxr.backup.Purge;
-import org.cxr.backup.PurgeConfig;
+import org.cxr.backup.PurgeOptions;
 import org.cxr.backup.PurgeResult;
 import org.cxr.backup.Restore;
 import org.cxr.backup.RestoreResult;
-import org.cxr.backup.BackupConfig;
-import org.cxr.lake.db.Database;
+import org.cxr.backup.BackupOptions;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.store.ObjectStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** The pipeline stages from the command line. */
@@ -51,19 +53,19 @@ final class PipelineCommands
                 description = "After the backup, delete database rows older than AGE (e.g. 90d) that are in a verified backup and in the warehouse.")
         String purgeOlderThan;
 
-        @Option(names = "--server", paramLabel = "URL", description = "The running server to ask when it holds the data directory (default: http://localhost:$SERVER_PORT).")
+        @Option(names = "--server", paramLabel = "URL", description = "The running server to ask when it holds the data directory (default: the address it left there).")
         URI server;
 
         @Override
         public Integer call()
         {
             Duration age = purgeOlderThan == null ? null : parseAge(purgeOlderThan);
-            int status = PipelineCli.runStage(Stage.BACKUP, List.of(), server == null ? PipelineCli.defaultServer() : server);
+            int status = PipelineCli.runStage(Stage.BACKUP, Map.of(), Optional.ofNullable(server));
             if (status != 0 || age == null) {
                 return status;
             }
-            PurgeResult purged = PipelineCli.withContext(List.of(), context -> new Purge(context.getBean(Database.class),
-                    new PurgeConfig(PurgeConfig.DEFAULT_BATCH_SIZE, List.of("warehouse")), Clock.systemUTC()).run(age));
+            PurgeResult purged = PipelineCli.withContext(Map.of(), context -> new Purge(context.getBean(Database.class),
+                    PurgeOptions.defaults().withAlsoRequiredStages(List.of("warehouse")), Clock.systemUTC()).run(age));
             System.out.printf("purge: %d inferences, %d predicted boxes, %d images deleted (older than %s, up to inference %d)%n",
                     purged.inferencesDeleted(), purged.predictedBoxesDeleted(), purged.imagesDeleted(), purged.cutoff(), purged.limit().inferenceId());
             return 0;
@@ -78,8 +80,8 @@ final class PipelineCommands
         @Override
         public Integer call()
         {
-            RestoreResult restored = PipelineCli.withContext(List.of(), context -> new Restore(context.getBean(Database.class),
-                    context.getBean(ObjectStore.class), context.getBean(BackupConfig.class), Clock.systemUTC()).run());
+            RestoreResult restored = PipelineCli.withContext(Map.of(), context -> new Restore(context.getBean(Database.class),
+                    context.getBean(ObjectStore.class), context.getBean(BackupOptions.class), Clock.systemUTC()).run());
             System.out.printf("restore: %d manifests, %d images, %d inferences, %d predicted boxes%n",
                     restored.manifests(), restored.images(), restored.inferences(), restored.predictedBoxes());
             return 0;
@@ -97,7 +99,7 @@ final class PipelineCommands
         @Override
         public Integer call()
         {
-            return PipelineCli.runStage(Stage.WAREHOUSE, List.of(), server == null ? PipelineCli.defaultServer() : server);
+            return PipelineCli.runStage(Stage.WAREHOUSE, Map.of(), Optional.ofNullable(server));
         }
     }
 
@@ -115,8 +117,8 @@ final class PipelineCommands
         @Override
         public Integer call()
         {
-            List<String> properties = out == null ? List.of() : List.of("cxr.pipelines.datamart.directory=" + out.toAbsolutePath());
-            return PipelineCli.runStage(Stage.DATAMART, properties, server == null ? PipelineCli.defaultServer() : server);
+            Map<String, Object> settings = out == null ? Map.of() : Map.of("cxr.pipelines.datamart.directory", out.toAbsolutePath().toString());
+            return PipelineCli.runStage(Stage.DATAMART, settings, Optional.ofNullable(server));
         }
     }
 
@@ -125,14 +127,26 @@ final class PipelineCommands
     static final class ReconcileCommand
             implements Callable<Integer>
     {
-        @Option(names = "--datamart", paramLabel = "DIR", description = "The data mart folder to check (default: the configured one).")
+        @Option(names = "--datamart", paramLabel = "DIR", description = "The data mart folder to check (default: the configured one; a running server checks its own).")
         Path datamart;
+
+        @Option(names = "--server", paramLabel = "URL", description = "The running server to ask when it holds the data directory (default: the address it left there).")
+        URI server;
 
         @Override
         public Integer call()
         {
-            List<String> properties = datamart == null ? List.of() : List.of("cxr.pipelines.datamart.directory=" + datamart.toAbsolutePath());
-            Reconciliation.Report report = PipelineCli.withContext(properties, context -> context.getBean(Reconciliation.class).run());
+            Map<String, Object> settings = datamart == null ? Map.of() : Map.of("cxr.pipelines.datamart.directory", datamart.toAbsolutePath().toString());
+            Optional<RemotePipeline> running = PipelineCli.runningServer(settings, Optional.ofNullable(server));
+            Reconciliation.Report report;
+            if (running.isPresent()) {
+                System.err.println("cxr: a server holds the data directory; asking it at " + running.get().server() + " to compare the layers...");
+                RemotePipeline.Reconciliation remote = running.get().reconcile();
+                report = new Reconciliation.Report(remote.lines(), remote.differences(), remote.notes());
+            }
+            else {
+                report = PipelineCli.withContext(settings, context -> context.getBean(Reconciliation.class).run());
+            }
             report.lines().forEach(System.out::println);
             report.notes().forEach(n -> System.out.println("note: " + n));
             report.differences().forEach(d -> System.out.println("DIFFERENCE: " + d));

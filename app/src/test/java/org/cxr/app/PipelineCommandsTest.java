@@ -1,6 +1,6 @@
 package org.cxr.app;
 
-import org.cxr.lake.InferenceRecord;
+import org.cxr.lake.NewInference;
 import org.cxr.lake.Lake;
 import org.cxr.lake.MediaType;
 import org.cxr.lake.PredictedBox;
@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,11 +38,11 @@ class PipelineCommandsTest
         System.setProperty("cxr.embedded.s3-port", "0");
         System.setProperty("cxr.pipelines.warehouse.embedded-port", "0");
         System.setProperty("cxr.pipelines.settle", "0s");
-        PipelineCli.withContext(List.of(), context -> {
+        PipelineCli.withContext(Map.of(), context -> {
             Lake lake = context.getBean(Lake.class);
             for (int i = 0; i < 3; i++) {
                 byte[] png = png(i);
-                lake.ingest(new Upload(png, "cli-" + i + ".png", MediaType.PNG, 64, 64), new InferenceRecord(0.3, 0.5, "cxr-demo-phantom", "1.0.0", 12,
+                lake.ingest(new Upload(png, "cli-" + i + ".png", MediaType.PNG, 64, 64), new NewInference(0.3, 0.5, "cxr-demo-phantom", "1.0.0", 12,
                         Optional.empty(), List.of(new PredictedBox(4, "Nodule/Mass", 0.9, 10, 10, 20, 22))));
             }
             return null;

@@ -2,20 +2,26 @@ package org.cxr.backup;
 
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.cxr.lake.BoxRecord;
+import org.cxr.lake.ImageRecord;
+import org.cxr.lake.InferenceRecord;
+import org.cxr.lake.MediaType;
+import org.cxr.lake.ModelVersion;
+import org.cxr.lake.StoredInference;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Rows to and from the records of the Parquet files; column names are the tables' own. */
+/** The lake's rows to and from the records of the Parquet files; column names are the tables' own. */
 final class AvroRows
 {
     private static final long MICROS_PER_SECOND = 1_000_000;
 
     private AvroRows() {}
 
-    static GenericRecord image(ImageRow row)
+    static GenericRecord image(ImageRecord row)
     {
         GenericRecord record = new GenericData.Record(Dataset.IMAGES.schema());
         record.put("id", row.id());
@@ -23,7 +29,7 @@ final class AvroRows
         record.put("bucket", row.bucket());
         record.put("object_key", row.objectKey());
         record.put("original_file_name", row.originalFileName());
-        record.put("media_type", row.mediaType());
+        record.put("media_type", row.mediaType().mimeType());
         record.put("width", row.width());
         record.put("height", row.height());
         record.put("size_bytes", row.sizeBytes());
@@ -31,22 +37,22 @@ final class AvroRows
         return record;
     }
 
-    static ImageRow image(GenericRecord record)
+    static ImageRecord image(GenericRecord record)
     {
-        return new ImageRow(
+        return new ImageRecord(
                 (Long) record.get("id"),
                 string(record, "sha256"),
                 string(record, "bucket"),
                 string(record, "object_key"),
                 string(record, "original_file_name"),
-                string(record, "media_type"),
+                MediaType.fromMimeType(string(record, "media_type")),
                 (Integer) record.get("width"),
                 (Integer) record.get("height"),
                 (Long) record.get("size_bytes"),
                 instant(record, "first_seen"));
     }
 
-    static GenericRecord inference(InferenceRow row)
+    static GenericRecord inference(InferenceRecord row)
     {
         GenericRecord record = new GenericData.Record(Dataset.INFERENCES.schema());
         record.put("id", row.id());
@@ -56,14 +62,14 @@ final class AvroRows
         record.put("nms_iou_threshold", row.nmsIouThreshold());
         record.put("model_name", row.modelName());
         record.put("model_version", row.modelVersion());
-        record.put("duration_ms", row.durationMs());
+        record.put("duration_ms", row.durationMillis());
         record.put("user_name", row.userName().orElse(null));
         return record;
     }
 
-    static InferenceRow inference(GenericRecord record)
+    static InferenceRecord inference(GenericRecord record)
     {
-        return new InferenceRow(
+        return new InferenceRecord(
                 (Long) record.get("id"),
                 (Long) record.get("image_id"),
                 instant(record, "created_at"),
@@ -75,7 +81,7 @@ final class AvroRows
                 Optional.ofNullable(record.get("user_name")).map(Object::toString));
     }
 
-    static GenericRecord box(BoxRow row)
+    static GenericRecord box(BoxRecord row)
     {
         GenericRecord record = new GenericData.Record(Dataset.PREDICTED_BOXES.schema());
         record.put("id", row.id());
@@ -90,9 +96,9 @@ final class AvroRows
         return record;
     }
 
-    static BoxRow box(GenericRecord record)
+    static BoxRecord box(GenericRecord record)
     {
-        return new BoxRow(
+        return new BoxRecord(
                 (Long) record.get("id"),
                 (Long) record.get("inference_id"),
                 (Integer) record.get("class_id"),
@@ -104,21 +110,40 @@ final class AvroRows
                 (Double) record.get("y_max"));
     }
 
-    /** One row per box; an inference without boxes is one row whose box columns are null, as in a left join. */
-    static List<GenericRecord> detections(InferenceDetail detail)
+    static GenericRecord modelVersion(ModelVersion row)
     {
-        if (detail.boxes().isEmpty()) {
-            return List.of(detection(detail.inference(), detail.image(), Optional.empty()));
+        GenericRecord record = new GenericData.Record(Dataset.MODEL_VERSIONS.schema());
+        record.put("id", row.id());
+        record.put("name", row.name());
+        record.put("version", row.version());
+        record.put("class_names", row.classNames());
+        record.put("registered_at", micros(row.registeredAt()));
+        return record;
+    }
+
+    static ModelVersion modelVersion(GenericRecord record)
+    {
+        List<String> classNames = ((List<?>) record.get("class_names")).stream().map(Object::toString).toList();
+        return new ModelVersion((Long) record.get("id"), string(record, "name"), string(record, "version"), classNames, instant(record, "registered_at"));
+    }
+
+    /** One row per box; an inference without boxes is one row whose box columns are null, as in a left join. */
+    static List<GenericRecord> detections(StoredInference stored)
+    {
+        if (stored.boxes().isEmpty()) {
+            return List.of(detection(stored, Optional.empty()));
         }
-        List<GenericRecord> records = new ArrayList<>(detail.boxes().size());
-        for (BoxRow box : detail.boxes()) {
-            records.add(detection(detail.inference(), detail.image(), Optional.of(box)));
+        List<GenericRecord> records = new ArrayList<>(stored.boxes().size());
+        for (BoxRecord box : stored.boxes()) {
+            records.add(detection(stored, Optional.of(box)));
         }
         return records;
     }
 
-    private static GenericRecord detection(InferenceRow inference, ImageRow image, Optional<BoxRow> box)
+    private static GenericRecord detection(StoredInference stored, Optional<BoxRecord> box)
     {
+        InferenceRecord inference = stored.inference();
+        ImageRecord image = stored.image();
         GenericRecord record = new GenericData.Record(Dataset.DETECTIONS.schema());
         record.put("inference_id", inference.id());
         record.put("created_at", micros(inference.createdAt()));
@@ -126,26 +151,26 @@ final class AvroRows
         record.put("nms_iou_threshold", inference.nmsIouThreshold());
         record.put("model_name", inference.modelName());
         record.put("model_version", inference.modelVersion());
-        record.put("duration_ms", inference.durationMs());
+        record.put("duration_ms", inference.durationMillis());
         record.put("user_name", inference.userName().orElse(null));
         record.put("image_id", image.id());
         record.put("image_sha256", image.sha256());
         record.put("bucket", image.bucket());
         record.put("object_key", image.objectKey());
         record.put("original_file_name", image.originalFileName());
-        record.put("media_type", image.mediaType());
+        record.put("media_type", image.mediaType().mimeType());
         record.put("width", image.width());
         record.put("height", image.height());
         record.put("size_bytes", image.sizeBytes());
         record.put("first_seen", micros(image.firstSeen()));
-        record.put("box_id", box.map(BoxRow::id).orElse(null));
-        record.put("class_id", box.map(BoxRow::classId).orElse(null));
-        record.put("class_name", box.map(BoxRow::className).orElse(null));
-        record.put("score", box.map(BoxRow::score).orElse(null));
-        record.put("x_min", box.map(BoxRow::xMin).orElse(null));
-        record.put("y_min", box.map(BoxRow::yMin).orElse(null));
-        record.put("x_max", box.map(BoxRow::xMax).orElse(null));
-        record.put("y_max", box.map(BoxRow::yMax).orElse(null));
+        record.put("box_id", box.map(BoxRecord::id).orElse(null));
+        record.put("class_id", box.map(BoxRecord::classId).orElse(null));
+        record.put("class_name", box.map(BoxRecord::className).orElse(null));
+        record.put("score", box.map(BoxRecord::score).orElse(null));
+        record.put("x_min", box.map(BoxRecord::xMin).orElse(null));
+        record.put("y_min", box.map(BoxRecord::yMin).orElse(null));
+        record.put("x_max", box.map(BoxRecord::xMax).orElse(null));
+        record.put("y_max", box.map(BoxRecord::yMax).orElse(null));
         return record;
     }
 

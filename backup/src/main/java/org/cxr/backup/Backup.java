@@ -1,9 +1,13 @@
 package org.cxr.backup;
 
-import org.cxr.backup.LakeRows.Table;
-import org.cxr.lake.db.Database;
+import org.cxr.lake.ImageRecord;
+import org.cxr.lake.LakeRows;
+import org.cxr.lake.LakeRows.Table;
+import org.cxr.lake.ModelVersion;
+import org.cxr.lake.StoredInference;
 import org.cxr.lake.pipeline.Watermark;
 import org.cxr.lake.pipeline.Watermarks;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.store.ObjectStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,17 +15,19 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Stage 3: backs up what is new in the relational lake to S3 as Parquet, one dataset per table plus the {@code
  * detections} join, partitioned by ingest date (the UTC date of {@code image.first_seen} and {@code
- * inference.created_at}).
+ * inference.created_at}), and with each run the whole (small) table of registered models.
  *
  * <p>A run takes the rows after the stage's watermark, writes and uploads the files, reads every file back and checks
  * it, stores the manifest, and only then moves the watermark. Every step can fail and the run be started again: the
@@ -38,31 +44,31 @@ public final class Backup
     private static final Logger log = LoggerFactory.getLogger(Backup.class);
 
     private final ObjectStore store;
-    private final BackupConfig config;
+    private final BackupOptions options;
     private final Clock clock;
     private final Faults faults;
     private final Watermarks watermarks;
-    private final LakeRows lakeRows;
+    private final LakeRows rows;
     private final BackupLayout layout;
     private final BackupCatalog catalog;
     private final BackupVerifier verifier;
 
-    public Backup(Database database, ObjectStore store, BackupConfig config, Clock clock)
+    public Backup(Database database, ObjectStore store, BackupOptions options, Clock clock)
     {
-        this(database, store, config, clock, Faults.NONE);
+        this(database, store, options, clock, Faults.NONE);
     }
 
-    Backup(Database database, ObjectStore store, BackupConfig config, Clock clock, Faults faults)
+    Backup(Database database, ObjectStore store, BackupOptions options, Clock clock, Faults faults)
     {
         requireNonNull(database, "database");
         this.store = requireNonNull(store, "store");
-        this.config = requireNonNull(config, "config");
+        this.options = requireNonNull(options, "options");
         this.clock = requireNonNull(clock, "clock");
         this.faults = requireNonNull(faults, "faults");
         this.watermarks = new Watermarks(database, clock);
-        this.lakeRows = new LakeRows(database, config.pageSize());
-        this.layout = new BackupLayout(config.prefix());
-        this.catalog = new BackupCatalog(store, config);
+        this.rows = new LakeRows(database);
+        this.layout = new BackupLayout(options.prefix());
+        this.catalog = new BackupCatalog(store, options);
         this.verifier = new BackupVerifier(store);
     }
 
@@ -109,7 +115,7 @@ public final class Backup
             return planned.get();
         }
         RunPlan plan = unverified
-                .map(manifest -> new RunPlan(runId, start, manifest.createdAt(), manifest.watermarkFrom(), manifest.watermarkTo(), config.maxRowsPerFile()))
+                .map(manifest -> new RunPlan(runId, start, manifest.createdAt(), manifest.watermarkFrom(), manifest.watermarkTo(), options.maxRowsPerFile()))
                 .orElseGet(() -> newPlan(runId, from, start));
         if (!plan.isEmpty()) {
             store.put(layout.plan(runId), Json.write(plan), BackupLayout.JSON_MEDIA_TYPE);
@@ -122,34 +128,35 @@ public final class Backup
         // Ids are handed out when a transaction inserts, but it may commit after one with a higher id: only rows old
         // enough that every transaction of their time has committed are taken, and the range ends before the first
         // row that is too young, so that no row can later appear below the new watermark.
-        Instant cutoff = start.minus(config.settleDelay());
-        long lastImage = lakeRows.scan(Table.IMAGE, from.imageId(), Long.MAX_VALUE, Optional.of(cutoff)).lastId();
-        long lastInference = lakeRows.scan(Table.INFERENCE, from.inferenceId(), Long.MAX_VALUE, Optional.of(cutoff)).lastId();
-        return new RunPlan(runId, start, cutoff, from, new Watermark(lastImage, lastInference), config.maxRowsPerFile());
+        Instant cutoff = start.minus(options.settleDelay());
+        long lastImage = scan(Table.IMAGE, from.imageId(), Long.MAX_VALUE, Optional.of(cutoff)).lastId();
+        long lastInference = scan(Table.INFERENCE, from.inferenceId(), Long.MAX_VALUE, Optional.of(cutoff)).lastId();
+        return new RunPlan(runId, start, cutoff, from, new Watermark(lastImage, lastInference), options.maxRowsPerFile());
     }
 
     private Manifest write(RunPlan plan)
     {
-        Path workDirectory = config.workDirectory().orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir")));
+        Path workDirectory = options.workDirectory().orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir")));
         List<ManifestFile> files = new ArrayList<>();
 
-        TableScan images = lakeRows.scan(Table.IMAGE, plan.from().imageId(), plan.to().imageId(), Optional.empty());
+        TableScan images = scan(Table.IMAGE, plan.from().imageId(), plan.to().imageId(), Optional.empty());
         for (DayRange day : images.days()) {
-            try (PartitionWriter writer = partition(Dataset.IMAGES, day, plan, workDirectory)) {
-                lakeRows.forEachImage(day, row -> writer.write(AvroRows.image(row)));
+            try (PartitionWriter writer = partition(Dataset.IMAGES, Optional.of(day.date()), plan, workDirectory)) {
+                forEachImage(day, row -> writer.write(AvroRows.image(row)));
                 files.addAll(checkRows(day, writer.finish()));
             }
         }
 
-        TableScan inferences = lakeRows.scan(Table.INFERENCE, plan.from().inferenceId(), plan.to().inferenceId(), Optional.empty());
+        TableScan inferences = scan(Table.INFERENCE, plan.from().inferenceId(), plan.to().inferenceId(), Optional.empty());
         for (DayRange day : inferences.days()) {
-            try (PartitionWriter inferenceWriter = partition(Dataset.INFERENCES, day, plan, workDirectory);
-                    PartitionWriter boxWriter = partition(Dataset.PREDICTED_BOXES, day, plan, workDirectory);
-                    PartitionWriter detectionWriter = partition(Dataset.DETECTIONS, day, plan, workDirectory)) {
-                lakeRows.forEachInference(day, detail -> {
-                    inferenceWriter.write(AvroRows.inference(detail.inference()));
-                    detail.boxes().forEach(box -> boxWriter.write(AvroRows.box(box)));
-                    AvroRows.detections(detail).forEach(detectionWriter::write);
+            Optional<LocalDate> date = Optional.of(day.date());
+            try (PartitionWriter inferenceWriter = partition(Dataset.INFERENCES, date, plan, workDirectory);
+                    PartitionWriter boxWriter = partition(Dataset.PREDICTED_BOXES, date, plan, workDirectory);
+                    PartitionWriter detectionWriter = partition(Dataset.DETECTIONS, date, plan, workDirectory)) {
+                forEachInference(day, stored -> {
+                    inferenceWriter.write(AvroRows.inference(stored.inference()));
+                    stored.boxes().forEach(box -> boxWriter.write(AvroRows.box(box)));
+                    AvroRows.detections(stored).forEach(detectionWriter::write);
                 });
                 files.addAll(checkRows(day, inferenceWriter.finish()));
                 files.addAll(boxWriter.finish());
@@ -157,16 +164,55 @@ public final class Backup
             }
         }
 
-        DatasetCounts rows = DatasetCounts.NONE;
-        for (ManifestFile file : files) {
-            rows = rows.plus(file.dataset(), file.rows());
+        try (PartitionWriter writer = partition(Dataset.MODEL_VERSIONS, Optional.empty(), plan, workDirectory)) {
+            for (ModelVersion model : rows.models()) {
+                writer.write(AvroRows.modelVersion(model));
+            }
+            files.addAll(writer.finish());
         }
-        return new Manifest(Manifest.FORMAT_VERSION, plan.runId(), clock.instant(), plan.from(), plan.to(), rows, files);
+
+        DatasetCounts counts = DatasetCounts.NONE;
+        for (ManifestFile file : files) {
+            counts = counts.plus(file.dataset(), file.rows());
+        }
+        return new Manifest(Manifest.FORMAT_VERSION, plan.runId(), clock.instant(), plan.from(), plan.to(), counts, files);
     }
 
-    private PartitionWriter partition(Dataset dataset, DayRange day, RunPlan plan, Path workDirectory)
+    private PartitionWriter partition(Dataset dataset, Optional<LocalDate> date, RunPlan plan, Path workDirectory)
     {
-        return new PartitionWriter(dataset, day.date(), plan.runId(), plan.maxRowsPerFile(), layout, store, workDirectory, faults);
+        return new PartitionWriter(dataset, date, plan.runId(), plan.maxRowsPerFile(), layout, store, workDirectory, faults);
+    }
+
+    private TableScan scan(Table table, long afterId, long lastId, Optional<Instant> stopAt)
+    {
+        return TableScan.of(rows, table, afterId, lastId, stopAt, options.pageSize());
+    }
+
+    private void forEachImage(DayRange day, Consumer<ImageRecord> consumer)
+    {
+        long after = day.firstId() - 1;
+        while (true) {
+            List<ImageRecord> page = rows.images(after, day.lastId(), day.start(), day.end(), options.pageSize());
+            page.forEach(consumer);
+            if (page.size() < options.pageSize()) {
+                return;
+            }
+            after = page.get(page.size() - 1).id();
+        }
+    }
+
+    /** Each inference of the date in id order, with its image and its boxes (in id order). */
+    private void forEachInference(DayRange day, Consumer<StoredInference> consumer)
+    {
+        long after = day.firstId() - 1;
+        while (true) {
+            List<StoredInference> page = rows.inferences(after, day.lastId(), day.start(), day.end(), options.pageSize());
+            page.forEach(consumer);
+            if (page.size() < options.pageSize()) {
+                return;
+            }
+            after = page.get(page.size() - 1).id();
+        }
     }
 
     /** The rows of a range never change (the lake only inserts, and purges only what is behind the watermark). */

@@ -21,10 +21,10 @@ public final class BackupCatalog
     private final ObjectStore store;
     private final BackupLayout layout;
 
-    public BackupCatalog(ObjectStore store, BackupConfig config)
+    public BackupCatalog(ObjectStore store, BackupOptions options)
     {
         this.store = requireNonNull(store, "store");
-        this.layout = new BackupLayout(requireNonNull(config, "config").prefix());
+        this.layout = new BackupLayout(requireNonNull(options, "options").prefix());
     }
 
     /** Every run's manifest, in run order. */

@@ -4,6 +4,7 @@ import org.cxr.lake.pipeline.Watermark;
 
 import java.time.LocalDate;
 import java.util.Locale;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -11,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  * Where everything of a backup lives under its prefix:
  * <pre>
  * &lt;prefix&gt;&lt;dataset&gt;/ingest_date=YYYY-MM-DD/run-&lt;runId&gt;-part-00000.parquet
+ * &lt;prefix&gt;model_versions/run-&lt;runId&gt;-part-00000.parquet       (the whole table, as of the run)
  * &lt;prefix&gt;manifests/run-&lt;runId&gt;.json
  * &lt;prefix&gt;plans/run-&lt;runId&gt;.json
  * </pre>
@@ -36,9 +38,10 @@ final class BackupLayout
         return String.format(Locale.ROOT, "%012d-%012d", from.imageId(), from.inferenceId());
     }
 
-    String dataFile(Dataset dataset, LocalDate ingestDate, String runId, int part)
+    String dataFile(Dataset dataset, Optional<LocalDate> ingestDate, String runId, int part)
     {
-        return String.format(Locale.ROOT, "%s%s/ingest_date=%s/run-%s-part-%05d.parquet", prefix, dataset.directory(), ingestDate, runId, part);
+        String partition = ingestDate.map(date -> "ingest_date=" + date + "/").orElse("");
+        return String.format(Locale.ROOT, "%s%s/%srun-%s-part-%05d.parquet", prefix, dataset.directory(), partition, runId, part);
     }
 
     String manifestPrefix()

@@ -7,7 +7,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 
 /**
- * The four Parquet datasets of a backup: one per table, with the table's columns and names, and the denormalised
+ * The Parquet datasets of a backup: one per table, with the table's columns and names, and the denormalised
  * {@code detections} join the original system produced (one row per box, an inference without boxes as one row with
  * null box columns). Timestamps are UTC instants in microseconds, the precision both databases keep.
  */
@@ -77,6 +77,15 @@ public enum Dataset
             .optionalDouble("y_min")
             .optionalDouble("x_max")
             .optionalDouble("y_max")
+            .endRecord()),
+
+    /** The registered models with their classes in class-id order: the whole (small) table, as of each run. */
+    MODEL_VERSIONS("model_versions", SchemaBuilder.record("model_version").namespace(Dataset.NAMESPACE).fields()
+            .requiredLong("id")
+            .requiredString("name")
+            .requiredString("version")
+            .name("class_names").type().array().items().stringType().noDefault()
+            .name("registered_at").type(Dataset.timestamp()).noDefault()
             .endRecord());
 
     private static final String NAMESPACE = "org.cxr.backup";

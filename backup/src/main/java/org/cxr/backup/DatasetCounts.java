@@ -1,13 +1,16 @@
 package org.cxr.backup;
 
-/** Rows per dataset of a backup run. */
-public record DatasetCounts(long images, long inferences, long predictedBoxes, long detections)
+/**
+ * Rows per dataset of a backup run. {@code modelVersions} is the whole model table as of the run (a snapshot, not the
+ * new rows); manifests written before that dataset existed read it as 0.
+ */
+public record DatasetCounts(long images, long inferences, long predictedBoxes, long detections, long modelVersions)
 {
-    public static final DatasetCounts NONE = new DatasetCounts(0, 0, 0, 0);
+    public static final DatasetCounts NONE = new DatasetCounts(0, 0, 0, 0, 0);
 
     public DatasetCounts
     {
-        if (images < 0 || inferences < 0 || predictedBoxes < 0 || detections < 0) {
+        if (images < 0 || inferences < 0 || predictedBoxes < 0 || detections < 0 || modelVersions < 0) {
             throw new IllegalArgumentException("row counts cannot be negative");
         }
     }
@@ -19,6 +22,7 @@ public record DatasetCounts(long images, long inferences, long predictedBoxes, l
             case INFERENCES -> inferences;
             case PREDICTED_BOXES -> predictedBoxes;
             case DETECTIONS -> detections;
+            case MODEL_VERSIONS -> modelVersions;
         };
     }
 
@@ -28,6 +32,7 @@ public record DatasetCounts(long images, long inferences, long predictedBoxes, l
                 images + (dataset == Dataset.IMAGES ? rows : 0),
                 inferences + (dataset == Dataset.INFERENCES ? rows : 0),
                 predictedBoxes + (dataset == Dataset.PREDICTED_BOXES ? rows : 0),
-                detections + (dataset == Dataset.DETECTIONS ? rows : 0));
+                detections + (dataset == Dataset.DETECTIONS ? rows : 0),
+                modelVersions + (dataset == Dataset.MODEL_VERSIONS ? rows : 0));
     }
 }

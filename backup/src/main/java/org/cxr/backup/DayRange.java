@@ -1,6 +1,9 @@
 package org.cxr.backup;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 
 import static java.util.Objects.requireNonNull;
 
@@ -13,6 +16,16 @@ record DayRange(LocalDate date, long firstId, long lastId, long rows)
         if (firstId > lastId || rows < 1) {
             throw new IllegalArgumentException("empty or inverted day range: " + firstId + ".." + lastId + ", " + rows + " rows");
         }
+    }
+
+    Instant start()
+    {
+        return date.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    Instant end()
+    {
+        return start().plus(Duration.ofDays(1));
     }
 
     DayRange plus(long id)

@@ -23,7 +23,8 @@ public record Manifest(
         DatasetCounts rows,
         List<ManifestFile> files)
 {
-    public static final int FORMAT_VERSION = 1;
+    /** Version 2 added the model_versions dataset; version 1 manifests are read as holding none. */
+    public static final int FORMAT_VERSION = 2;
 
     /** Run order: each run starts where the previous verified one ended. */
     public static final Comparator<Manifest> RUN_ORDER = Comparator.<Manifest>comparingLong(manifest -> manifest.watermarkFrom().inferenceId())
@@ -37,8 +38,8 @@ public record Manifest(
         requireNonNull(watermarkTo, "watermarkTo");
         requireNonNull(rows, "rows");
         files = List.copyOf(requireNonNull(files, "files"));
-        if (formatVersion != FORMAT_VERSION) {
-            throw new IllegalArgumentException("Unsupported manifest format version " + formatVersion + " (this version reads " + FORMAT_VERSION + ")");
+        if (formatVersion < 1 || formatVersion > FORMAT_VERSION) {
+            throw new IllegalArgumentException("Unsupported manifest format version " + formatVersion + " (this version reads 1 to " + FORMAT_VERSION + ")");
         }
     }
 

@@ -1,11 +1,15 @@
 package org.cxr.backup;
 
 import java.time.LocalDate;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** One Parquet file of a backup run, as the run wrote it and verified it. */
-public record ManifestFile(String key, Dataset dataset, LocalDate ingestDate, long rows, long sizeBytes, String sha256)
+/**
+ * One Parquet file of a backup run, as the run wrote it and verified it. The ingest date is that of the partition;
+ * a snapshot of a whole table (the models) has none.
+ */
+public record ManifestFile(String key, Dataset dataset, Optional<LocalDate> ingestDate, long rows, long sizeBytes, String sha256)
 {
     public ManifestFile
     {

@@ -12,11 +12,12 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Writes one dataset's rows of one ingest date: to a local Parquet file, which is uploaded once it holds the most rows
+ * Writes one dataset's rows of one ingest date (or all of a snapshot's rows): to a local Parquet file, which is uploaded once it holds the most rows
  * a file may hold (and a new part begins) or the date is done. Which rows go into which part depends only on the rows
  * and their order, so a retry of the run writes the same parts under the same keys.
  */
@@ -24,7 +25,7 @@ final class PartitionWriter
         implements AutoCloseable
 {
     private final Dataset dataset;
-    private final LocalDate date;
+    private final Optional<LocalDate> date;
     private final String runId;
     private final int maxRowsPerFile;
     private final BackupLayout layout;
@@ -37,7 +38,7 @@ final class PartitionWriter
     private ParquetWriter<GenericRecord> writer;
     private long rows;
 
-    PartitionWriter(Dataset dataset, LocalDate date, String runId, int maxRowsPerFile, BackupLayout layout, ObjectStore store, Path workDirectory, Faults faults)
+    PartitionWriter(Dataset dataset, Optional<LocalDate> date, String runId, int maxRowsPerFile, BackupLayout layout, ObjectStore store, Path workDirectory, Faults faults)
     {
         this.dataset = requireNonNull(dataset, "dataset");
         this.date = requireNonNull(date, "date");
@@ -64,7 +65,7 @@ final class PartitionWriter
             }
         }
         catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + dataset.directory() + " rows of " + date + " to " + file, e);
+            throw new UncheckedIOException("Cannot write " + dataset.directory() + " rows of " + date.map(LocalDate::toString).orElse("the snapshot") + " to " + file, e);
         }
     }
 
@@ -77,7 +78,7 @@ final class PartitionWriter
             }
         }
         catch (IOException e) {
-            throw new UncheckedIOException("Cannot upload the " + dataset.directory() + " rows of " + date, e);
+            throw new UncheckedIOException("Cannot upload the " + dataset.directory() + " rows of " + date.map(LocalDate::toString).orElse("the snapshot"), e);
         }
         return List.copyOf(uploaded);
     }

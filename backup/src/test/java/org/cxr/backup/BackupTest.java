@@ -7,67 +7,37 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.schema.MessageType;
 import org.cxr.lake.ContentHash;
 import org.cxr.lake.IngestResult;
+import org.cxr.lake.MediaType;
+import org.cxr.lake.Upload;
 import org.cxr.lake.pipeline.Watermark;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.cxr.backup.TestLake.box;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BackupTest
 {
     private static final String FIRST_RUN = "000000000000-000000000000";
 
-    private TestServers servers;
-    private TestLake lake;
+    @RegisterExtension
+    static final TestServers servers = TestServers.postgres();
 
-    @BeforeAll
-    void startServers(@TempDir Path folder)
-    {
-        servers = TestServers.postgres(folder);
-    }
-
-    @AfterAll
-    void stopServers()
-            throws Exception
-    {
-        servers.close();
-    }
-
-    @BeforeEach
-    void newLake()
-    {
-        lake = servers.newLake();
-    }
-
-    @AfterEach
-    void closeLake()
-    {
-        lake.close();
-    }
+    private final TestLake lake = servers.newLake();
 
     @Test
     void backsUpEachTableAndTheDetectionsJoinAsParquetPartitionedByIngestDate()
@@ -84,7 +54,7 @@ class BackupTest
         assertThat(result.from()).isEqualTo(Watermark.START);
         assertThat(result.to()).isEqualTo(new Watermark(third.imageId(), third.inferenceId()));
         assertThat(lake.watermark(Backup.STAGE)).isEqualTo(result.to());
-        assertThat(result.rows()).isEqualTo(new DatasetCounts(3, 4, 4, 5));
+        assertThat(result.rows()).isEqualTo(new DatasetCounts(3, 4, 4, 5, 0));
         assertThat(lake.dataKeys()).containsExactlyInAnyOrder(
                 "backups/images/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet",
                 "backups/images/ingest_date=2030-03-02/run-" + FIRST_RUN + "-part-00000.parquet",
@@ -181,7 +151,7 @@ class BackupTest
 
         assertThat(secondRun.from()).isEqualTo(firstRun.to());
         assertThat(secondRun.to()).isEqualTo(new Watermark(newImage.imageId(), newImage.inferenceId()));
-        assertThat(secondRun.rows()).isEqualTo(new DatasetCounts(1, 2, 2, 3));
+        assertThat(secondRun.rows()).isEqualTo(new DatasetCounts(1, 2, 2, 3, 0));
         String secondRunId = BackupLayout.runId(firstRun.to());
         assertThat(secondRun.runId()).contains(secondRunId);
         assertThat(lake.dataKeys()).containsAll(keysBefore).hasSize(keysBefore.size() + 6);
@@ -234,7 +204,7 @@ class BackupTest
             assertThat(file.sizeBytes()).as(file.key()).isEqualTo(bytes.length);
             assertThat(file.sha256()).as(file.key()).isEqualTo(ContentHash.sha256(bytes));
             assertThat(file.rows()).as(file.key()).isEqualTo(lake.records(file.key()).size());
-            assertThat(file.key()).contains("/" + file.dataset().directory() + "/ingest_date=" + file.ingestDate() + "/");
+            assertThat(file.key()).contains("/" + file.dataset().directory() + "/ingest_date=" + file.ingestDate().orElseThrow() + "/");
         }
         assertThat(manifest.files(Dataset.DETECTIONS)).extracting(ManifestFile::rows).containsExactly(2L, 1L);
         assertThat(result.bytes()).isEqualTo(manifest.sizeBytes());
@@ -244,26 +214,32 @@ class BackupTest
     void rowsYoungerThanTheSettleDelayWaitSoThatATransactionCommittingOutOfIdOrderIsNotSkipped()
             throws Exception
     {
-        BackupConfig config = TestLake.CONFIG.withSettleDelay(Duration.ofSeconds(60));
-        Instant start = Instant.parse("2030-03-01T10:00:00Z");
-        long slowInferenceId;
-        try (Connection slow = lake.database.dataSource().getConnection()) {
-            // An upload whose transaction takes the lower ids and is still open while a later upload commits.
-            slow.setAutoCommit(false);
-            long imageId = insertReturningId(slow, "INSERT INTO image (sha256, bucket, object_key, original_file_name, media_type, width, height, size_bytes, first_seen) "
-                    + "VALUES ('" + "a".repeat(64) + "', 'b', 'k', 'slow.png', 'image/png', 1, 1, 1, ?) RETURNING id", start);
-            slowInferenceId = insertReturningId(slow, "INSERT INTO inference (image_id, created_at, confidence_threshold, nms_iou_threshold, model_name, model_version, duration_ms) "
-                    + "VALUES (" + imageId + ", ?, 0.5, 0.5, 'm', 'v', 1) RETURNING id", start);
-            IngestResult fast = lake.ingest("2030-03-01T10:00:01Z", box(0, 0.9));
-            assertThat(fast.inferenceId()).isGreaterThan(slowInferenceId);
+        BackupOptions config = TestLake.OPTIONS.withSettleDelay(Duration.ofSeconds(60));
+        // An upload whose transaction takes the lower ids and is still open while a later upload commits.
+        CompletableFuture<IngestResult> slowRows = new CompletableFuture<>();
+        CountDownLatch commitSlow = new CountDownLatch(1);
+        lake.clock.set("2030-03-01T10:00:00Z");
+        CompletableFuture<IngestResult> slow = CompletableFuture.supplyAsync(() -> lake.lake.ingest(
+                new Upload(TestLake.uniquePng(), "slow.png", MediaType.PNG, 1, 1), lake.inference(), written -> {
+                    slowRows.complete(written);
+                    try {
+                        commitSlow.await();
+                    }
+                    catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+        long slowInferenceId = slowRows.get(30, TimeUnit.SECONDS).inferenceId();
+        IngestResult fast = lake.ingest("2030-03-01T10:00:01Z", box(0, 0.9));
+        assertThat(fast.inferenceId()).isGreaterThan(slowInferenceId);
 
-            lake.clock.set("2030-03-01T10:00:30Z");
-            BackupResult tooEarly = lake.backup(config, Faults.NONE).run();
+        lake.clock.set("2030-03-01T10:00:30Z");
+        BackupResult tooEarly = lake.backup(config, Faults.NONE).run();
 
-            assertThat(tooEarly.runId()).isEmpty();
-            assertThat(lake.watermark(Backup.STAGE)).isEqualTo(Watermark.START);
-            slow.commit();
-        }
+        assertThat(tooEarly.runId()).isEmpty();
+        assertThat(lake.watermark(Backup.STAGE)).isEqualTo(Watermark.START);
+        commitSlow.countDown();
+        slow.get(30, TimeUnit.SECONDS);
 
         lake.clock.set("2030-03-01T10:02:00Z");
         BackupResult later = lake.backup(config, Faults.NONE).run();
@@ -275,7 +251,7 @@ class BackupTest
     @Test
     void aRangeEndsBeforeTheFirstRowThatIsTooYoungEvenIfLaterIdsAreOldEnough()
     {
-        BackupConfig config = TestLake.CONFIG.withSettleDelay(Duration.ofSeconds(60));
+        BackupOptions config = TestLake.OPTIONS.withSettleDelay(Duration.ofSeconds(60));
         // Two application instances whose clocks disagree: the lower id carries the later time.
         IngestResult young = lake.ingest("2030-03-01T10:00:30Z", box(0, 0.9));
         IngestResult old = lake.ingest("2030-03-01T10:00:00Z", box(1, 0.9));
@@ -299,9 +275,9 @@ class BackupTest
             inferenceIds.add(lake.ingest("2030-03-01T10:00:0" + i + "Z", box(i % 5, 0.5)).inferenceId());
         }
         lake.clock.set("2030-03-01T11:00:00Z");
-        BackupResult result = lake.backup(TestLake.CONFIG.withPageSize(2).withMaxRowsPerFile(3), Faults.NONE).run();
+        BackupResult result = lake.backup(TestLake.OPTIONS.withPageSize(2).withMaxRowsPerFile(3), Faults.NONE).run();
 
-        assertThat(result.rows()).isEqualTo(new DatasetCounts(7, 7, 7, 7));
+        assertThat(result.rows()).isEqualTo(new DatasetCounts(7, 7, 7, 7, 0));
         assertThat(lake.dataKeys()).filteredOn(key -> key.startsWith("backups/inferences/")).containsExactly(
                 "backups/inferences/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet",
                 "backups/inferences/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00001.parquet",
@@ -329,7 +305,7 @@ class BackupTest
             }
         };
 
-        assertThatThrownBy(() -> lake.backup(TestLake.CONFIG, corruptOneFile).run())
+        assertThatThrownBy(() -> lake.backup(TestLake.OPTIONS, corruptOneFile).run())
                 .isInstanceOf(BackupException.class)
                 .hasMessageContaining("failed verification")
                 .hasMessageContaining(victim + " has SHA-256");
@@ -364,7 +340,7 @@ class BackupTest
         };
 
         try {
-            assertThatThrownBy(() -> lake.backup(TestLake.CONFIG, outageAfterThreeFiles).run()).isInstanceOf(RuntimeException.class);
+            assertThatThrownBy(() -> lake.backup(TestLake.OPTIONS, outageAfterThreeFiles).run()).isInstanceOf(RuntimeException.class);
         }
         finally {
             servers.restartS3();
@@ -384,7 +360,7 @@ class BackupTest
         assertThat(retry.files()).isEqualTo(8);
         assertThat(lake.keys("backups/plans/")).isEmpty();
         BackupResult next = lake.backup().run();
-        assertThat(next.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1));
+        assertThat(next.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1, 0));
         lake.assertBackupHoldsEveryRowOnce();
     }
 
@@ -402,12 +378,12 @@ class BackupTest
             }
         };
 
-        assertThatThrownBy(() -> lake.backup(TestLake.CONFIG, crashBeforeWatermark).run()).hasMessage("the process died");
+        assertThatThrownBy(() -> lake.backup(TestLake.OPTIONS, crashBeforeWatermark).run()).hasMessage("the process died");
         assertThat(lake.watermark(Backup.STAGE)).isEqualTo(Watermark.START);
         assertThat(lake.manifests()).hasSize(1);
 
         AtomicInteger uploads = new AtomicInteger();
-        BackupResult resumed = lake.backup(TestLake.CONFIG, new Faults()
+        BackupResult resumed = lake.backup(TestLake.OPTIONS, new Faults()
         {
             @Override
             public void afterDataFileUploaded(String key)
@@ -418,7 +394,7 @@ class BackupTest
 
         assertThat(resumed.resumed()).isTrue();
         assertThat(uploads).hasValue(0);
-        assertThat(resumed.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1));
+        assertThat(resumed.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1, 0));
         assertThat(lake.watermark(Backup.STAGE)).isEqualTo(resumed.to());
         assertThat(lake.keys("backups/plans/")).isEmpty();
         lake.assertBackupHoldsEveryRowOnce();
@@ -429,7 +405,7 @@ class BackupTest
     {
         lake.ingest("2030-03-01T10:00:00Z", box(1, 0.9));
         lake.clock.set("2030-03-01T11:00:00Z");
-        assertThatThrownBy(() -> lake.backup(TestLake.CONFIG, new Faults()
+        assertThatThrownBy(() -> lake.backup(TestLake.OPTIONS, new Faults()
         {
             @Override
             public void beforeWatermark(Manifest manifest)
@@ -447,7 +423,7 @@ class BackupTest
 
         assertThat(again.resumed()).isFalse();
         assertThat(again.runId()).contains(FIRST_RUN);
-        assertThat(again.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1));
+        assertThat(again.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1, 0));
         assertThat(new BackupVerifier(lake.store).problems(lake.manifests().get(0))).isEmpty();
         lake.backup().run();
         lake.assertBackupHoldsEveryRowOnce();
@@ -486,23 +462,11 @@ class BackupTest
         lake.ingest("2030-03-01T10:00:00Z", box(1, 0.9));
         lake.clock.set("2030-03-01T11:00:00Z");
 
-        BackupResult result = lake.backup(TestLake.CONFIG.withPrefix("archive/lake/"), Faults.NONE).run();
+        BackupResult result = lake.backup(TestLake.OPTIONS.withPrefix("archive/lake/"), Faults.NONE).run();
 
         assertThat(result.manifestKey()).contains("archive/lake/manifests/run-" + FIRST_RUN + ".json");
         assertThat(lake.keys("archive/lake/")).contains("archive/lake/images/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet");
         assertThat(lake.keys("backups/")).isEmpty();
-    }
-
-    private long insertReturningId(Connection connection, String sql, Instant time)
-            throws Exception
-    {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setObject(1, OffsetDateTime.ofInstant(time, ZoneOffset.UTC));
-            try (ResultSet resultSet = statement.executeQuery()) {
-                resultSet.next();
-                return resultSet.getLong(1);
-            }
-        }
     }
 
     private static List<Long> ids(List<GenericRecord> records, String column)

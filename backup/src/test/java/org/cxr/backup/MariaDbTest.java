@@ -1,53 +1,28 @@
 package org.cxr.backup;
 
-import org.cxr.lake.db.Database;
-import org.cxr.lake.db.SqlDialect;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.cxr.lake.sql.Database;
+import org.cxr.lake.sql.SqlDialect;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Backup, purge and restore on MySQL's family (MariaDB), whose timestamps, ids and DDL differ from PostgreSQL's. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MariaDbTest
 {
-    private TestServers servers;
-    private TestLake lake;
+    @RegisterExtension
+    static final TestServers servers = TestServers.mariaDb();
 
-    @BeforeAll
-    void startServers(@TempDir Path folder)
-            throws Exception
-    {
-        servers = TestServers.mariaDb(folder);
-    }
-
-    @AfterAll
-    void stopServers()
-            throws Exception
-    {
-        servers.close();
-    }
+    private final TestLake lake = servers.newLake();
 
     @BeforeEach
-    void newLake()
+    void checkFamily()
     {
-        lake = servers.newLake();
         assertThat(lake.database.dialect()).isEqualTo(SqlDialect.MYSQL);
-    }
-
-    @AfterEach
-    void closeLake()
-    {
-        lake.close();
     }
 
     @Test
@@ -57,7 +32,7 @@ class MariaDbTest
 
         try (Database target = servers.newDatabase()) {
             TestLake restored = new TestLake(target, lake.store);
-            RestoreResult result = new Restore(target, lake.store, TestLake.CONFIG, restored.clock).run();
+            RestoreResult result = new Restore(target, lake.store, TestLake.OPTIONS, restored.clock).run();
 
             RestoreRoundTrip.assertRestored(lake, restored, result);
             assertThat(restored.rows("image")).isEqualTo(original.get("image"));

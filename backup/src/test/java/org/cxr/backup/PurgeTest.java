@@ -3,15 +3,9 @@ package org.cxr.backup;
 import org.cxr.lake.IngestResult;
 import org.cxr.lake.pipeline.Watermark;
 import org.cxr.lake.pipeline.Watermarks;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,38 +14,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.cxr.backup.TestLake.box;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PurgeTest
 {
     private static final Duration TWO_WEEKS = Duration.ofDays(14);
 
-    private TestServers servers;
-    private TestLake lake;
+    @RegisterExtension
+    static final TestServers servers = TestServers.postgres();
 
-    @BeforeAll
-    void startServers(@TempDir Path folder)
-    {
-        servers = TestServers.postgres(folder);
-    }
-
-    @AfterAll
-    void stopServers()
-            throws Exception
-    {
-        servers.close();
-    }
-
-    @BeforeEach
-    void newLake()
-    {
-        lake = servers.newLake();
-    }
-
-    @AfterEach
-    void closeLake()
-    {
-        lake.close();
-    }
+    private final TestLake lake = servers.newLake();
 
     @Test
     void deletesOnlyRowsThatAreInAVerifiedBackupAndOlderThanTheCutoff()
@@ -66,7 +36,7 @@ class PurgeTest
         IngestResult oldButNotBackedUp = lake.ingest("2030-01-03T10:00:00Z", box(0, 0.5));
 
         lake.clock.set("2030-01-30T00:00:00Z");
-        PurgeResult result = purge(PurgeConfig.defaults()).run(TWO_WEEKS);
+        PurgeResult result = purge(PurgeOptions.defaults()).run(TWO_WEEKS);
 
         assertThat(result.cutoff()).isEqualTo(Instant.parse("2030-01-16T00:00:00Z"));
         assertThat(result.limit()).isEqualTo(new Watermark(recentAlone.imageId(), recentAlone.inferenceId()));
@@ -75,7 +45,7 @@ class PurgeTest
         assertThat(result.imagesDeleted()).isEqualTo(1);
         assertThat(lake.ids("inference")).containsExactly(recentOfSharedImage.inferenceId(), recentAlone.inferenceId(), oldButNotBackedUp.inferenceId());
         assertThat(lake.ids("image")).containsExactly(oldOfSharedImage.imageId(), recentAlone.imageId(), oldButNotBackedUp.imageId());
-        assertThat(lake.sql.sql("SELECT inference_id FROM predicted_box ORDER BY id").query(Long.class).list())
+        assertThat(lake.tables.column("predicted_box", "inference_id", Long.class))
                 .containsExactly(recentOfSharedImage.inferenceId(), oldButNotBackedUp.inferenceId());
         // The backup refers to the image bytes; they stay.
         assertThat(lake.store.exists(oldAlone.objectKey())).isTrue();
@@ -92,7 +62,7 @@ class PurgeTest
         lake.backupAt("2030-01-01T10:00:00Z");
         IngestResult notYetBackedUp = lake.ingest("2030-01-02T10:00:00Z", box(2, 0.9));
         lake.clock.set("2030-02-01T00:00:00Z");
-        Purge purge = purge(PurgeConfig.defaults());
+        Purge purge = purge(PurgeOptions.defaults());
         assertThat(purge.run(TWO_WEEKS).inferencesDeleted()).isEqualTo(1);
 
         PurgeResult again = purge.run(TWO_WEEKS);
@@ -120,7 +90,7 @@ class PurgeTest
         lake.backupAt("2030-01-05T10:00:00Z");
         lake.clock.set("2030-02-01T00:00:00Z");
 
-        PurgeResult result = purge(PurgeConfig.defaults().withBatchSize(2)).run(TWO_WEEKS);
+        PurgeResult result = purge(PurgeOptions.defaults().withBatchSize(2)).run(TWO_WEEKS);
 
         assertThat(result.inferencesDeleted()).isEqualTo(5);
         assertThat(result.predictedBoxesDeleted()).isEqualTo(5);
@@ -139,7 +109,7 @@ class PurgeTest
         new Watermarks(lake.database, lake.clock).advance("warehouse", new Watermark(first.imageId(), first.inferenceId()));
         lake.clock.set("2030-02-01T00:00:00Z");
 
-        PurgeResult result = purge(PurgeConfig.defaults().withAlsoRequiredStages(List.of("warehouse"))).run(TWO_WEEKS);
+        PurgeResult result = purge(PurgeOptions.defaults().withAlsoRequiredStages(List.of("warehouse"))).run(TWO_WEEKS);
 
         assertThat(result.limit()).isEqualTo(new Watermark(first.imageId(), first.inferenceId()));
         assertThat(lake.ids("inference")).containsExactly(second.inferenceId());
@@ -149,10 +119,10 @@ class PurgeTest
     @Test
     void refusesANegativeAge()
     {
-        assertThatThrownBy(() -> purge(PurgeConfig.defaults()).run(Duration.ofDays(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> purge(PurgeOptions.defaults()).run(Duration.ofDays(-1))).isInstanceOf(IllegalArgumentException.class);
     }
 
-    private Purge purge(PurgeConfig config)
+    private Purge purge(PurgeOptions config)
     {
         return new Purge(lake.database, config, lake.clock);
     }

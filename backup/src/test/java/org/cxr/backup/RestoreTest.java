@@ -1,54 +1,27 @@
 package org.cxr.backup;
 
-import org.cxr.lake.db.Database;
+import org.cxr.lake.LakeRows;
+import org.cxr.lake.ModelVersion;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.pipeline.Watermark;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.cxr.backup.TestLake.box;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RestoreTest
 {
-    private TestServers servers;
-    private TestLake lake;
+    @RegisterExtension
+    static final TestServers servers = TestServers.postgres();
 
-    @BeforeAll
-    void startServers(@TempDir Path folder)
-    {
-        servers = TestServers.postgres(folder);
-    }
-
-    @AfterAll
-    void stopServers()
-            throws Exception
-    {
-        servers.close();
-    }
-
-    @BeforeEach
-    void newLake()
-    {
-        lake = servers.newLake();
-    }
-
-    @AfterEach
-    void closeLake()
-    {
-        lake.close();
-    }
+    private final TestLake lake = servers.newLake();
 
     @Test
     void restoresEveryBackedUpRunIntoAnEmptyDatabaseWithEveryColumnAndIdAndNewRowsGetFreshIds()
@@ -57,7 +30,7 @@ class RestoreTest
 
         try (Database target = servers.newDatabase()) {
             TestLake restored = new TestLake(target, lake.store);
-            RestoreResult result = new Restore(target, lake.store, TestLake.CONFIG, restored.clock).run();
+            RestoreResult result = new Restore(target, lake.store, TestLake.OPTIONS, restored.clock).run();
 
             RestoreRoundTrip.assertRestored(lake, restored, result);
             assertThat(restored.rows("image")).isEqualTo(original.get("image"));
@@ -68,13 +41,37 @@ class RestoreTest
     }
 
     @Test
+    void theRegisteredModelsAreBackedUpWithEachRunAndRestoredWithTheirClasses()
+    {
+        ModelVersion demo = lake.lake.registerModel("cxr-demo-phantom", "1.0.0", List.of("Aortic enlargement", "Cardiomegaly", "ILD", "Infiltration", "Nodule/Mass"));
+        lake.ingest("2030-01-01T10:00:00Z", box(1, 0.9));
+        BackupResult first = lake.backupAt("2030-01-01T10:00:00Z");
+        ModelVersion later = lake.lake.registerModel("cxr-renamed", "2.0.0", List.of("Cardiomegaly", "Lung nodule"));
+        lake.ingest("2030-01-02T10:00:00Z", box(0, 0.8));
+        BackupResult second = lake.backupAt("2030-01-02T10:00:00Z");
+
+        // Each run holds the whole (small) table as it was then.
+        assertThat(first.rows().modelVersions()).isEqualTo(1);
+        assertThat(second.rows().modelVersions()).isEqualTo(2);
+
+        Database target = servers.newDatabase();
+        RestoreResult result = new Restore(target, lake.store, TestLake.OPTIONS, lake.clock).run();
+
+        assertThat(result.modelVersions()).isEqualTo(2);
+        assertThat(new LakeRows(target).models()).extracting(ModelVersion::name, ModelVersion::version, ModelVersion::classNames, ModelVersion::registeredAt)
+                .containsExactly(
+                        tuple(demo.name(), demo.version(), demo.classNames(), demo.registeredAt()),
+                        tuple(later.name(), later.version(), later.classNames(), later.registeredAt()));
+    }
+
+    @Test
     void refusesADatabaseThatIsNotEmptyAndChangesNothing()
     {
         lake.ingest("2030-01-01T10:00:00Z", box(1, 0.9));
         lake.backupAt("2030-01-01T10:00:00Z");
         List<Map<String, Object>> before = lake.rows("inference");
 
-        assertThatThrownBy(() -> new Restore(lake.database, lake.store, TestLake.CONFIG, lake.clock).run())
+        assertThatThrownBy(() -> new Restore(lake.database, lake.store, TestLake.OPTIONS, lake.clock).run())
                 .isInstanceOf(BackupException.class)
                 .hasMessageContaining("Restore needs an empty lake database, but table image, inference, predicted_box has rows");
         assertThat(lake.rows("inference")).isEqualTo(before);
@@ -87,10 +84,10 @@ class RestoreTest
         lake.ingest("2030-01-01T10:00:00Z", box(1, 0.9));
         lake.backupAt("2030-01-01T10:00:00Z");
         lake.clock.set("2030-03-01T00:00:00Z");
-        new Purge(lake.database, PurgeConfig.defaults(), lake.clock).run(Duration.ofDays(1));
+        new Purge(lake.database, PurgeOptions.defaults(), lake.clock).run(Duration.ofDays(1));
         assertThat(lake.ids("image")).isEmpty();
 
-        assertThatThrownBy(() -> new Restore(lake.database, lake.store, TestLake.CONFIG, lake.clock).run())
+        assertThatThrownBy(() -> new Restore(lake.database, lake.store, TestLake.OPTIONS, lake.clock).run())
                 .isInstanceOf(BackupException.class)
                 .hasMessageContaining("the backup watermark is at Watermark[imageId=1, inferenceId=1]");
         assertThat(lake.ids("image")).isEmpty();
@@ -117,7 +114,7 @@ class RestoreTest
         try (Database target = servers.newDatabase()) {
             TestLake restored = new TestLake(target, lake.store);
 
-            assertThatThrownBy(() -> new Restore(target, lake.store, TestLake.CONFIG, restored.clock).run())
+            assertThatThrownBy(() -> new Restore(target, lake.store, TestLake.OPTIONS, restored.clock).run())
                     .isInstanceOf(BackupException.class)
                     .hasMessageContaining(boxes.key() + " has SHA-256");
             assertThat(restored.ids("image")).isEmpty();
@@ -131,9 +128,9 @@ class RestoreTest
     void anEmptyBackupRestoresNothing()
     {
         try (Database target = servers.newDatabase()) {
-            RestoreResult result = new Restore(target, lake.store, TestLake.CONFIG, lake.clock).run();
+            RestoreResult result = new Restore(target, lake.store, TestLake.OPTIONS, lake.clock).run();
 
-            assertThat(result).isEqualTo(new RestoreResult(0, 0, 0, 0, 0, 0, 0, Watermark.START));
+            assertThat(result).isEqualTo(new RestoreResult(0, 0, 0, 0, 0, 0, 0, 0, Watermark.START));
         }
     }
 }

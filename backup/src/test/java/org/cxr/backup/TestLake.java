@@ -3,18 +3,18 @@ package org.cxr.backup;
 import org.cxr.lake.MutableClock;
 import org.apache.avro.generic.GenericRecord;
 import org.cxr.lake.IngestResult;
-import org.cxr.lake.InferenceRecord;
 import org.cxr.lake.Lake;
+import org.cxr.lake.LakeTables;
+import org.cxr.lake.NewInference;
 import org.cxr.lake.MediaType;
 import org.cxr.lake.PredictedBox;
 import org.cxr.lake.Upload;
-import org.cxr.lake.db.Database;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.pipeline.Watermark;
 import org.cxr.lake.pipeline.Watermarks;
 import org.cxr.lake.store.ObjectListing;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.lake.store.StoredObject;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,23 +30,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** One test's lake: its own database and bucket, a clock the test sets, and ways to look at what a backup stored. */
 final class TestLake
-        implements AutoCloseable
 {
-    static final BackupConfig CONFIG = BackupConfig.defaults().withSettleDelay(Duration.ZERO);
+    static final BackupOptions OPTIONS = BackupOptions.defaults().withSettleDelay(Duration.ZERO);
     private static final List<String> CLASSES = List.of("Aortic enlargement", "Cardiomegaly", "ILD", "Infiltration", "Nodule/Mass");
 
     final Database database;
     final ObjectStore store;
     final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     final Lake lake;
-    final JdbcClient sql;
+    final LakeTables tables;
 
     TestLake(Database database, ObjectStore store)
     {
         this.database = database;
         this.store = store;
         this.lake = new Lake(database, store, clock);
-        this.sql = JdbcClient.create(database.dataSource());
+        this.tables = new LakeTables(database);
     }
 
     static PredictedBox box(int classId, double score)
@@ -76,15 +75,25 @@ final class TestLake
     IngestResult ingest(String at, byte[] png, String fileName, Optional<String> user, PredictedBox... boxes)
     {
         clock.set(at);
-        return lake.ingest(new Upload(png, fileName, MediaType.PNG, 512, 384), new InferenceRecord(0.5, 0.45, "retinanet-r101", "2026.1", 1234, user, List.of(boxes)));
+        return lake.ingest(new Upload(png, fileName, MediaType.PNG, 512, 384), inference(user, boxes));
+    }
+
+    NewInference inference(PredictedBox... boxes)
+    {
+        return inference(Optional.of("radiologist"), boxes);
+    }
+
+    private static NewInference inference(Optional<String> user, PredictedBox... boxes)
+    {
+        return new NewInference(0.5, 0.45, "retinanet-r101", "2026.1", 1234, user, List.of(boxes));
     }
 
     Backup backup()
     {
-        return backup(CONFIG, Faults.NONE);
+        return backup(OPTIONS, Faults.NONE);
     }
 
-    Backup backup(BackupConfig config, Faults faults)
+    Backup backup(BackupOptions config, Faults faults)
     {
         return new Backup(database, store, config, clock, faults);
     }
@@ -103,17 +112,17 @@ final class TestLake
 
     List<Map<String, Object>> rows(String table)
     {
-        return sql.sql("SELECT * FROM " + table + " ORDER BY id").query().listOfRows();
+        return tables.rows(table);
     }
 
     List<Long> ids(String table)
     {
-        return sql.sql("SELECT id FROM " + table + " ORDER BY id").query(Long.class).list();
+        return tables.ids(table);
     }
 
     List<Manifest> manifests()
     {
-        return new BackupCatalog(store, CONFIG).manifests();
+        return new BackupCatalog(store, OPTIONS).manifests();
     }
 
     /** Every record of the dataset in the files the manifests list, the reader's view of the backup. */
@@ -174,13 +183,5 @@ final class TestLake
         assertThat(backedUpIds(Dataset.DETECTIONS, "inference_id").stream().distinct().toList()).isEqualTo(ids("inference"));
         assertThat(manifests().stream().flatMap(manifest -> manifest.files().stream()).map(ManifestFile::key))
                 .containsExactlyInAnyOrderElementsOf(dataKeys());
-    }
-
-    @Override
-    public void close()
-    {
-        try (ObjectStore ignored = store) {
-            database.close();
-        }
     }
 }

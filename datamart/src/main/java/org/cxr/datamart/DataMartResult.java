@@ -2,6 +2,7 @@ package org.cxr.datamart;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
@@ -11,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  * @param outDir the data mart's folder (absolute)
  * @param train what {@code annotations/train.json} holds
  * @param validation what {@code annotations/val.json} holds
+ * @param categories the categories of both files, in id order (the first has id 1)
  * @param imagesDownloaded images fetched from S3 in this run (one GET each)
  * @param imagesAlreadyPresent images whose local file already had the right content, so were not fetched
  * @param bytesDownloaded bytes fetched from S3 in this run
@@ -21,6 +23,7 @@ public record DataMartResult(
         Path outDir,
         SplitCounts train,
         SplitCounts validation,
+        List<String> categories,
         long imagesDownloaded,
         long imagesAlreadyPresent,
         long bytesDownloaded,
@@ -32,6 +35,7 @@ public record DataMartResult(
         requireNonNull(outDir, "outDir");
         requireNonNull(train, "train");
         requireNonNull(validation, "validation");
+        categories = List.copyOf(requireNonNull(categories, "categories"));
         requireNonNull(skipped, "skipped");
         requireNonNull(elapsed, "elapsed");
     }

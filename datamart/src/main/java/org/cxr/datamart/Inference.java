@@ -5,12 +5,16 @@ import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
-/** One inference of an image with its boxes, in box-id order so that every run writes them in the same order. */
+/**
+ * One inference of an image with its boxes, in box-id order so that every run writes them in the same order, and the
+ * classes of the model that made it (empty for a model the lake never registered).
+ */
 record Inference(
         long inferenceId,
         Instant createdAt,
         String modelName,
         String modelVersion,
+        List<String> modelClasses,
         double confidenceThreshold,
         double nmsIouThreshold,
         List<Detection> detections)
@@ -20,6 +24,13 @@ record Inference(
         requireNonNull(createdAt, "createdAt");
         requireNonNull(modelName, "modelName");
         requireNonNull(modelVersion, "modelVersion");
+        modelClasses = List.copyOf(requireNonNull(modelClasses, "modelClasses"));
         detections = List.copyOf(requireNonNull(detections, "detections"));
+    }
+
+    /** The model that made it: {@code name@version}. */
+    String modelKey()
+    {
+        return modelName + "@" + modelVersion;
     }
 }

@@ -11,11 +11,13 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 
-import static java.util.Objects.requireNonNull;
 
 /**
  * Reads the warehouse's image documents by their shape (one document per image, its inferences nested), checking every
  * field used, so that a malformed document costs one image and not a wrong dataset.
+ * <p>
+ * Class ids and names are checked against the classes of the model that made each box by {@link Categories}, not
+ * here: the warehouse may hold the boxes of several models.
  * <p>
  * Of an image's inferences only the latest (greatest {@code createdAt}, then greatest {@code inferenceId}) becomes its
  * annotations: it is the newest model's, with the thresholds last chosen, and merging several inferences would put
@@ -30,12 +32,7 @@ final class WarehouseDocuments
             .comparing((Document inference) -> inference.get("createdAt") instanceof Date date ? date : null, Comparator.nullsLast(Comparator.reverseOrder()))
             .thenComparing(inference -> inference.get("inferenceId") instanceof Number number ? number.longValue() : Long.MIN_VALUE, Comparator.reverseOrder());
 
-    private final List<String> classNames;
-
-    WarehouseDocuments(List<String> classNames)
-    {
-        this.classNames = List.copyOf(requireNonNull(classNames, "classNames"));
-    }
+    WarehouseDocuments() {}
 
     WarehouseImage parse(Document document)
             throws InvalidDocumentException
@@ -98,6 +95,7 @@ final class WarehouseDocuments
                 instant(inference, "createdAt"),
                 string(model, "name"),
                 string(model, "version"),
+                classes(model),
                 finite(thresholds, "confidence"),
                 finite(thresholds, "nmsIou"),
                 detections);
@@ -107,14 +105,10 @@ final class WarehouseDocuments
             throws InvalidDocumentException
     {
         long classId = integral(detection, "classId");
-        if (classId < 0 || classId >= classNames.size()) {
-            throw new InvalidDocumentException("classId " + classId + " is not one of the " + classNames.size() + " configured classes");
+        if (classId < 0 || classId > Integer.MAX_VALUE) {
+            throw new InvalidDocumentException("classId is not a class id: " + classId);
         }
-        // The class list is configuration; a document naming another class at this id was made by a different model.
-        Object className = detection.get("className");
-        if (className != null && !className.equals(classNames.get((int) classId))) {
-            throw new InvalidDocumentException("classId " + classId + " is '" + className + "' in the warehouse but '" + classNames.get((int) classId) + "' in the class list");
-        }
+        String className = string(detection, "className");
         double score = finite(detection, "score");
         if (score < 0 || score > 1) {
             throw new InvalidDocumentException("score out of [0, 1]: " + score);
@@ -127,7 +121,28 @@ final class WarehouseDocuments
         if (xMax < xMin || yMax < yMin) {
             throw new InvalidDocumentException("box corners are not ordered: " + box.toJson());
         }
-        return new Detection(integral(detection, "boxId"), (int) classId, score, xMin, yMin, xMax, yMax);
+        return new Detection(integral(detection, "boxId"), (int) classId, className, score, xMin, yMin, xMax, yMax);
+    }
+
+    /** The model's classes in class-id order; absent or empty for a model the lake never registered. */
+    private static List<String> classes(Document model)
+            throws InvalidDocumentException
+    {
+        Object value = model.get("classes");
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            throw new InvalidDocumentException("model.classes is not an array: " + value);
+        }
+        List<String> classes = new ArrayList<>(list.size());
+        for (Object name : list) {
+            if (!(name instanceof String text) || text.isBlank() || classes.contains(text)) {
+                throw new InvalidDocumentException("model.classes is not a list of distinct names: " + list);
+            }
+            classes.add(text);
+        }
+        return classes;
     }
 
     private static String string(Document document, String field)

@@ -42,16 +42,17 @@ final class WarehousePages
 
     private final int pageSize;
     private final Path spool;
-    private final DataInputStream input;
     private final long documents;
+    private DataInputStream input;
     private boolean exhausted;
 
-    private WarehousePages(int pageSize, Path spool, DataInputStream input, long documents)
+    private WarehousePages(int pageSize, Path spool, long documents)
+            throws IOException
     {
         this.pageSize = pageSize;
         this.spool = spool;
-        this.input = input;
         this.documents = documents;
+        this.input = open(spool);
     }
 
     /** Copies the collection into a temporary file in {@code directory} (a dot-name ending in .tmp). */
@@ -80,12 +81,27 @@ final class WarehousePages
                     documents++;
                 }
             }
-            return new WarehousePages(pageSize, spool, new DataInputStream(new BufferedInputStream(Files.newInputStream(spool), 1 << 16)), documents);
+            return new WarehousePages(pageSize, spool, documents);
         }
         catch (IOException | RuntimeException e) {
             Files.deleteIfExists(spool);
             throw e;
         }
+    }
+
+    /** Starts again from the first document of the copy (the export reads it twice: to check, then to write). */
+    void rewind()
+            throws IOException
+    {
+        input.close();
+        input = open(spool);
+        exhausted = false;
+    }
+
+    private static DataInputStream open(Path spool)
+            throws IOException
+    {
+        return new DataInputStream(new BufferedInputStream(Files.newInputStream(spool), 1 << 16));
     }
 
     /** How many documents the copy holds. */

@@ -362,14 +362,11 @@ final class DataMartExportTest
         FakeImage windows = imageWithBoxes(3, 1);
         windows.document().put("fileName", "..\\..\\windows\\evil.png");
         warehouse.store(traversal, absolute, windows);
-        // An id that is not a hash never becomes a name.
-        warehouse.insert(List.of(new Document(imageWithBoxes(4, 1).document()).append("_id", "../../../escaped")));
         Set<Path> before = listTree(temp);
 
         DataMartResult result = export().run(out);
 
         assertThat(result.images()).isEqualTo(3);
-        assertThat(result.skipped().invalidDocuments()).isEqualTo(1);
         Set<Path> created = new HashSet<>(listTree(temp));
         created.removeAll(before);
         created.removeIf(path -> path.startsWith(temp.resolve("s3")));
@@ -383,15 +380,25 @@ final class DataMartExportTest
         assertThat(created).isEqualTo(expected);
         assertThat(Path.of("/tmp/cxr-datamart-absolute.png")).doesNotExist();
         for (Split split : Split.values()) {
-            assertThat(Files.readString(out.resolve("annotations/" + split.fileStem() + ".json"))).doesNotContain("passwd", "absolute", "evil", "escaped");
+            assertThat(Files.readString(out.resolve("annotations/" + split.fileStem() + ".json"))).doesNotContain("passwd", "absolute", "evil");
         }
+
+        // An id that is not a hash never becomes a name: the document fails the export, which writes nothing.
+        warehouse.insert(List.of(new Document(imageWithBoxes(4, 1).document()).append("_id", "../../../escaped")));
+        Set<Path> beforeEscape = listTree(temp);
+        assertThatThrownBy(() -> export().run(out)).isInstanceOf(DataMartException.class).hasMessageContaining("../../../escaped");
+        assertThat(listTree(temp)).isEqualTo(beforeEscape);
     }
 
     @Test
-    void imagesThatCannotBeExportedAreLeftOutCountedAndTheRestExported()
+    void aDocumentThatIsNotWhatTheWarehouseWritesFailsTheExportNamingItAndThePreviousFilesStay()
             throws IOException
     {
         FakeImage good = imageWithBoxes(1, 2);
+        warehouse.store(good);
+        export(DataMartOptions.defaults().withTrainRatio(1)).run(out);
+        String previous = Files.readString(out.resolve("annotations/train.json"));
+
         FakeImage gif = imageWithBoxes(2, 1);
         gif.document().put("mediaType", "image/gif");
         FakeImage unknownClass = image(3, MediaType.PNG, List.of(inference(30, EPOCH, List.of(
@@ -402,15 +409,34 @@ final class DataMartExportTest
         FakeImage noWidth = imageWithBoxes(6, 1);
         noWidth.document().remove("width");
         FakeImage neverInferred = image(7, MediaType.PNG, List.of());
+        List<FakeImage> invalid = List.of(gif, unknownClass, otherModelsClasses, invertedBox, noWidth, neverInferred);
+        for (FakeImage image : invalid) {
+            warehouse.store(image);
+
+            assertThatThrownBy(() -> export(DataMartOptions.defaults().withTrainRatio(1)).run(out))
+                    .isInstanceOf(DataMartException.class)
+                    .hasMessageContaining("1 warehouse document(s)")
+                    .hasMessageContaining(image.sha256());
+            assertThat(Files.readString(out.resolve("annotations/train.json"))).isEqualTo(previous);
+            assertThat(listNames(out.resolve("images"))).containsExactly(good.sha256() + ".png");
+            lake.images().deleteOne(new Document("_id", image.sha256()));
+        }
+    }
+
+    @Test
+    void imagesWhoseBytesCannotBeHadAreLeftOutCountedAndTheRestExported()
+            throws IOException
+    {
+        FakeImage good = imageWithBoxes(1, 2);
         FakeImage notInS3 = imageWithBoxes(8, 1);
         FakeImage otherBytes = imageWithBoxes(9, 1);
-        warehouse.store(good, gif, unknownClass, otherModelsClasses, invertedBox, noWidth, neverInferred, otherBytes);
+        warehouse.store(good, otherBytes);
         warehouse.insert(List.of(notInS3.document()));
         lake.store().put(otherBytes.objectKey(), imageWithBoxes(10, 1).bytes(), "image/png");
 
         DataMartResult result = export(DataMartOptions.defaults().withTrainRatio(1)).run(out);
 
-        assertThat(result.skipped()).isEqualTo(new SkippedImages(5, 1, 1, 1));
+        assertThat(result.skipped()).isEqualTo(new SkippedImages(1, 1));
         assertThat(result.train()).isEqualTo(new SplitCounts(1, 2));
         assertThat(CocoJson.read(out.resolve("annotations/train.json")).dataset().images())
                 .extracting(CocoDataset.Image::id)
@@ -466,24 +492,69 @@ final class DataMartExportTest
         assertThat(result.images()).isZero();
         for (Split split : Split.values()) {
             CocoDataset dataset = CocoJson.read(out.resolve("annotations/" + split.fileStem() + ".json")).dataset();
-            assertThat(dataset.categories()).hasSize(5);
+            // No inference, no model, no classes.
+            assertThat(dataset.categories()).isEmpty();
             assertThat(dataset.images()).isEmpty();
             assertThat(dataset.annotations()).isEmpty();
         }
     }
 
     @Test
-    void theConfiguredClassListNamesTheCategories()
+    void theCategoriesAreTheClassesOfTheModelsThatMadeTheBoxesSoTwoModelVersionsWithOtherClassesExportTogether()
     {
-        List<String> classes = List.of("Aortic enlargement", "Cardiomegaly", "ILD", "Infiltration", "Nodule/Mass", "Pleural effusion");
-        warehouse.store(imageWithBoxes(1, 3));
+        // A later version renames two classes and adds one; its boxes are class ids of its own list.
+        List<String> renamed = List.of("Aortic enlargement", "Cardiomegaly", "Interstitial lung disease", "Infiltration", "Lung nodule", "Pleural effusion");
+        FakeImage byDemo = image(1, MediaType.PNG, List.of(inference(10, EPOCH, List.of(
+                detection(100, 2, 0.9, 1, 1, 50, 50), detection(101, 4, 0.8, 60, 60, 90, 90)))));
+        FakeImage byRenamed = image(2, MediaType.PNG, List.of(inference(20, EPOCH.plusSeconds(5), "cxr-renamed", "2.0.0", renamed, List.of(
+                detection(200, 2, renamed.get(2), 0.9, 1, 1, 50, 50), detection(201, 5, renamed.get(5), 0.7, 5, 5, 40, 40)))));
+        // Inferences stored before the lake kept models carry no class list: their boxes' names are their classes.
+        FakeImage byUnregistered = image(3, MediaType.PNG, List.of(inference(30, EPOCH.plusSeconds(9), "old-model", "0.1", List.of(), List.of(
+                detection(300, 0, "Mass", 0.6, 2, 2, 30, 30)))));
+        warehouse.store(byDemo, byRenamed, byUnregistered);
 
-        export(DataMartOptions.defaults().withClassNames(classes).withTrainRatio(1)).run(out);
+        DataMartResult result = export(DataMartOptions.defaults().withTrainRatio(1)).run(out);
 
-        assertThat(CocoJson.read(out.resolve("annotations/train.json")).dataset().categories())
+        CocoDataset dataset = CocoJson.read(out.resolve("annotations/train.json")).dataset();
+        assertThat(dataset.categories())
                 .extracting(CocoDataset.Category::id, CocoDataset.Category::name)
-                .endsWith(tuple(5, "Nodule/Mass"), tuple(6, "Pleural effusion"))
-                .hasSize(6);
+                .containsExactly(
+                        tuple(1, "Aortic enlargement"), tuple(2, "Cardiomegaly"), tuple(3, "ILD"), tuple(4, "Infiltration"), tuple(5, "Nodule/Mass"),
+                        tuple(6, "Interstitial lung disease"), tuple(7, "Lung nodule"), tuple(8, "Pleural effusion"), tuple(9, "Mass"));
+        assertThat(result.categories()).containsExactlyElementsOf(dataset.categories().stream().map(CocoDataset.Category::name).toList());
+        Map<String, Integer> nameOfCategory = new HashMap<>();
+        dataset.categories().forEach(category -> nameOfCategory.put(category.name(), category.id()));
+        assertThat(dataset.annotations())
+                .extracting(CocoDataset.Annotation::id, CocoDataset.Annotation::categoryId)
+                .containsExactlyInAnyOrder(
+                        tuple(100L, nameOfCategory.get("ILD")),
+                        tuple(101L, nameOfCategory.get("Nodule/Mass")),
+                        tuple(200L, nameOfCategory.get("Interstitial lung disease")),
+                        tuple(201L, nameOfCategory.get("Pleural effusion")),
+                        tuple(300L, nameOfCategory.get("Mass")));
+    }
+
+    @Test
+    void aBoxWhoseClassIdItsModelDoesNotHaveOrNamesOtherwiseFailsTheExport()
+    {
+        List<String> twoClasses = List.of("Cardiomegaly", "Nodule/Mass");
+        FakeImage outOfRange = image(1, MediaType.PNG, List.of(inference(10, EPOCH, "small", "1", twoClasses, List.of(
+                detection(100, 3, "Infiltration", 0.9, 1, 1, 50, 50)))));
+        warehouse.store(outOfRange);
+
+        assertThatThrownBy(() -> export().run(out))
+                .isInstanceOf(DataMartException.class)
+                .hasMessageContaining("class id 3")
+                .hasMessageContaining("small@1 has only 2 classes");
+
+        lake.images().deleteOne(new Document("_id", outOfRange.sha256()));
+        FakeImage misnamed = image(2, MediaType.PNG, List.of(inference(20, EPOCH, "small", "1", twoClasses, List.of(
+                detection(200, 1, "Cardiomegaly", 0.9, 1, 1, 50, 50)))));
+        warehouse.store(misnamed);
+
+        assertThatThrownBy(() -> export().run(out))
+                .isInstanceOf(DataMartException.class)
+                .hasMessageContaining("calls class 1 'Cardiomegaly', but model small@1 calls it 'Nodule/Mass'");
     }
 
     private static Map<Long, Split> splitsOfImages(Path mart)

@@ -2,19 +2,16 @@ package org.cxr.datamart;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 final class DataMartOptionsTest
 {
     @Test
-    void defaultsAreTheFiveFindingsAndAnEightyTwentySplit()
+    void defaultsAreAnEightyTwentySplit()
     {
         DataMartOptions options = DataMartOptions.defaults();
 
-        assertThat(options.classNames()).containsExactly("Aortic enlargement", "Cardiomegaly", "ILD", "Infiltration", "Nodule/Mass");
         assertThat(options.trainRatio()).isEqualTo(0.8);
     }
 
@@ -25,9 +22,6 @@ final class DataMartOptionsTest
 
         assertThatThrownBy(() -> options.withTrainRatio(1.2)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> options.withTrainRatio(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> options.withClassNames(List.of())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> options.withClassNames(List.of("ILD", "ILD"))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> options.withClassNames(List.of("ILD", " "))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> options.withPageSize(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> options.withParallelDownloads(0)).isInstanceOf(IllegalArgumentException.class);
     }

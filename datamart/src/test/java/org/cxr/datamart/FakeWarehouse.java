@@ -22,7 +22,8 @@ import static java.util.Objects.requireNonNull;
 final class FakeWarehouse
 {
     static final Instant EPOCH = Instant.parse("2025-01-01T00:00:00Z");
-    static final List<String> CLASSES = DataMartOptions.DEFAULT_CLASS_NAMES;
+    /** The demo model's classes, which the made-up inferences come from unless a test says otherwise. */
+    static final List<String> CLASSES = List.of("Aortic enlargement", "Cardiomegaly", "ILD", "Infiltration", "Nodule/Mass");
 
     private final TestLake lake;
 
@@ -90,9 +91,15 @@ final class FakeWarehouse
 
     static Document inference(long inferenceId, Instant createdAt, List<Document> detections)
     {
+        return inference(inferenceId, createdAt, "cxr-demo-phantom", "1.0.0", CLASSES, detections);
+    }
+
+    /** An inference of this model, which the lake registered with these classes (none: it never registered it). */
+    static Document inference(long inferenceId, Instant createdAt, String modelName, String modelVersion, List<String> classes, List<Document> detections)
+    {
         return new Document("inferenceId", inferenceId)
                 .append("createdAt", Date.from(createdAt))
-                .append("model", new Document("name", "cxr-demo-phantom").append("version", "1.0.0"))
+                .append("model", new Document("name", modelName).append("version", modelVersion).append("classes", classes))
                 .append("thresholds", new Document("confidence", 0.4).append("nmsIou", 0.5))
                 .append("durationMs", 42L)
                 .append("user", null)
@@ -101,9 +108,14 @@ final class FakeWarehouse
 
     static Document detection(long boxId, int classId, double score, double xMin, double yMin, double xMax, double yMax)
     {
+        return detection(boxId, classId, CLASSES.get(classId), score, xMin, yMin, xMax, yMax);
+    }
+
+    static Document detection(long boxId, int classId, String className, double score, double xMin, double yMin, double xMax, double yMax)
+    {
         return new Document("boxId", boxId)
                 .append("classId", classId)
-                .append("className", CLASSES.get(classId))
+                .append("className", className)
                 .append("score", score)
                 .append("box", new Document("xMin", xMin).append("yMin", yMin).append("xMax", xMax).append("yMax", yMax));
     }

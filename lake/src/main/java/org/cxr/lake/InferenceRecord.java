@@ -1,34 +1,32 @@
 package org.cxr.lake;
 
-import java.util.List;
+import java.time.Instant;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** What one detector run on an upload produced, and the settings it ran with. */
+/** A row of the {@code inference} table: one detector run on an image, and the settings it ran with. */
 public record InferenceRecord(
+        long id,
+        long imageId,
+        Instant createdAt,
         double confidenceThreshold,
         double nmsIouThreshold,
         String modelName,
         String modelVersion,
         long durationMillis,
-        Optional<String> userName,
-        List<PredictedBox> boxes)
+        Optional<String> userName)
 {
     public InferenceRecord
     {
+        requireNonNull(createdAt, "createdAt");
         requireNonNull(modelName, "modelName");
         requireNonNull(modelVersion, "modelVersion");
         requireNonNull(userName, "userName");
-        boxes = List.copyOf(requireNonNull(boxes, "boxes"));
-        if (!(confidenceThreshold >= 0 && confidenceThreshold <= 1)) {
-            throw new IllegalArgumentException("confidence threshold must be between 0 and 1, got " + confidenceThreshold);
-        }
-        if (!(nmsIouThreshold > 0 && nmsIouThreshold <= 1)) {
-            throw new IllegalArgumentException("NMS IoU threshold must be greater than 0 and at most 1, got " + nmsIouThreshold);
-        }
-        if (durationMillis < 0) {
-            throw new IllegalArgumentException("duration must not be negative, got " + durationMillis);
-        }
+    }
+
+    public InferenceRecord withImageId(long imageId)
+    {
+        return new InferenceRecord(id, imageId, createdAt, confidenceThreshold, nmsIouThreshold, modelName, modelVersion, durationMillis, userName);
     }
 }

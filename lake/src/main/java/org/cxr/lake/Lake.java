@@ -1,14 +1,20 @@
 package org.cxr.lake;
 
-import org.cxr.lake.db.Database;
 import org.cxr.lake.db.MetadataReader;
 import org.cxr.lake.db.MetadataWriter;
+import org.cxr.lake.db.ModelRegistry;
 import org.cxr.lake.db.NewImage;
+import org.cxr.lake.errors.Failures;
+import org.cxr.lake.errors.UnavailableException;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.store.ObjectKeys;
 import org.cxr.lake.store.ObjectStore;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -18,22 +24,28 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>The object is written before the rows, and the rows in one transaction, so a failure at any point leaves either
  * nothing or an object without rows; such an orphan is invisible to readers and {@code OrphanSweeper} removes it. There
- * is never a row whose object is missing, nor an inference without its boxes.
+ * is never a row whose object is missing, nor an inference without its boxes. A database or object store that does not
+ * answer is an {@link UnavailableException}.
  */
 public final class Lake
 {
+    private static final String NOT_STORED = "The database is unavailable; the upload was not stored. Try again shortly.";
+
+    private final Database database;
     private final ObjectStore store;
     private final MetadataWriter writer;
     private final MetadataReader reader;
+    private final ModelRegistry models;
     private final Clock clock;
 
     public Lake(Database database, ObjectStore store, Clock clock)
     {
-        requireNonNull(database, "database");
+        this.database = requireNonNull(database, "database");
         this.store = requireNonNull(store, "store");
         this.clock = requireNonNull(clock, "clock");
         this.writer = new MetadataWriter(database);
         this.reader = new MetadataReader(database);
+        this.models = new ModelRegistry(database, clock);
     }
 
     public Lake(Database database, ObjectStore store)
@@ -41,46 +53,83 @@ public final class Lake
         this(database, store, Clock.systemUTC());
     }
 
-    public IngestResult ingest(Upload upload, InferenceRecord inference)
+    public IngestResult ingest(Upload upload, NewInference inference)
+    {
+        return ingest(upload, inference, stored -> {});
+    }
+
+    /**
+     * Stores the upload; {@code alsoInTransaction} runs in the metadata transaction after the rows are written, and
+     * what it writes through the database commits with them or not at all (the upload's audit row). It may run more
+     * than once, when the database rolls the transaction back for a deadlock and it is run again.
+     */
+    public IngestResult ingest(Upload upload, NewInference inference, Consumer<IngestResult> alsoInTransaction)
     {
         requireNonNull(upload, "upload");
         requireNonNull(inference, "inference");
+        requireNonNull(alsoInTransaction, "alsoInTransaction");
         byte[] bytes = upload.bytes();
         String sha256 = ContentHash.sha256(bytes);
 
         // The key of an image the lake already has is the one in its row, whatever media type this upload claims.
-        Optional<ImageRecord> known = reader.image(sha256);
+        Optional<ImageRecord> known = database(NOT_STORED, () -> reader.image(sha256));
         String key = known.map(ImageRecord::objectKey).orElseGet(() -> ObjectKeys.image(sha256, upload.mediaType()));
         // Only an object with a committed row may be skipped: an object without one may be an orphan that the sweeper is
         // about to delete, and writing it again renews its last-modified time, which puts it back in the grace period.
-        if (known.isEmpty() || !store.exists(key)) {
-            store.put(key, bytes, upload.mediaType().mimeType());
+        try {
+            if (known.isEmpty() || !store.exists(key)) {
+                store.put(key, bytes, upload.mediaType().mimeType());
+            }
+        }
+        catch (UnavailableException e) {
+            throw new UnavailableException("The image store is unavailable; the upload was not stored. Try again shortly.", e);
         }
 
         NewImage image = new NewImage(sha256, store.bucket(), key, upload.originalFileName(), upload.mediaType(), upload.width(), upload.height(), upload.sizeBytes());
-        return writer.write(image, inference, clock.instant());
+        return database(NOT_STORED, () -> writer.write(image, inference, clock.instant(), alsoInTransaction));
+    }
+
+    /**
+     * Registers the model that is about to store inferences, or finds it registered. A name and version stand for one
+     * list of classes for ever: a model whose classes differ from those registered under its name and version is a
+     * {@link org.cxr.lake.errors.ConflictException}, since its class ids would be read with the other model's names.
+     */
+    public ModelVersion registerModel(String name, String version, List<String> classNames)
+    {
+        return database(() -> models.register(name, version, classNames));
+    }
+
+    /** Every registered model, oldest first. */
+    public List<ModelVersion> models()
+    {
+        return database(models::all);
+    }
+
+    public Optional<ModelVersion> model(String name, String version)
+    {
+        return database(() -> models.find(name, version));
     }
 
     public Optional<StoredInference> inference(long id)
     {
-        return reader.inference(id);
+        return database(() -> reader.inference(id));
     }
 
     /** Newest first, a page at a time; pass the page's {@code next} cursor back for the following page. */
     public InferencePage inferences(InferenceFilter filter, PageRequest page)
     {
-        return reader.inferences(filter, page);
+        return database(() -> reader.inferences(filter, page));
     }
 
     public Optional<ImageRecord> image(String sha256)
     {
-        return reader.image(sha256);
+        return database(() -> reader.image(sha256));
     }
 
     /** Whether this user uploaded the image at least once. */
     public boolean uploadedBy(String sha256, String userName)
     {
-        return reader.uploadedBy(sha256, userName);
+        return database(() -> reader.uploadedBy(sha256, userName));
     }
 
     /** The stored bytes of an image, read with a plain GET. */
@@ -88,8 +137,26 @@ public final class Lake
     {
         requireNonNull(image, "image");
         if (!image.bucket().equals(store.bucket())) {
-            throw new IllegalArgumentException("Image " + image.sha256() + " is in bucket " + image.bucket() + ", not " + store.bucket());
+            throw new IllegalStateException("Image " + image.sha256() + " is in bucket " + image.bucket() + ", not " + store.bucket());
         }
         return store.get(image.objectKey());
+    }
+
+    private static <T> T database(Supplier<T> work)
+    {
+        return database("The database is unavailable. Try again shortly.", work);
+    }
+
+    private static <T> T database(String unavailable, Supplier<T> work)
+    {
+        try {
+            return work.get();
+        }
+        catch (RuntimeException e) {
+            if (Failures.isDatabaseUnavailable(e)) {
+                throw new UnavailableException(unavailable, e);
+            }
+            throw e;
+        }
     }
 }

@@ -2,30 +2,29 @@ package org.cxr.lake;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** One inference as stored: its image, its settings and all its boxes, best score first. */
-public record StoredInference(
-        long id,
-        ImageRecord image,
-        Instant createdAt,
-        double confidenceThreshold,
-        double nmsIouThreshold,
-        String modelName,
-        String modelVersion,
-        long durationMillis,
-        Optional<String> userName,
-        List<PredictedBox> boxes)
+/** One inference as stored, with its image and all its boxes. */
+public record StoredInference(InferenceRecord inference, ImageRecord image, List<BoxRecord> boxes)
 {
     public StoredInference
     {
+        requireNonNull(inference, "inference");
         requireNonNull(image, "image");
-        requireNonNull(createdAt, "createdAt");
-        requireNonNull(modelName, "modelName");
-        requireNonNull(modelVersion, "modelVersion");
-        requireNonNull(userName, "userName");
         boxes = List.copyOf(requireNonNull(boxes, "boxes"));
+        if (inference.imageId() != image.id()) {
+            throw new IllegalArgumentException("inference " + inference.id() + " is of image " + inference.imageId() + ", not " + image.id());
+        }
+    }
+
+    public long id()
+    {
+        return inference.id();
+    }
+
+    public Instant createdAt()
+    {
+        return inference.createdAt();
     }
 }

@@ -1,12 +1,13 @@
 package org.cxr.lake;
 
-import org.cxr.lake.db.Database;
-import org.cxr.lake.db.DatabaseConfig;
+import org.cxr.lake.sql.Database;
+import org.cxr.lake.sql.DatabaseConfig;
 import org.cxr.lake.embedded.EmbeddedS3;
 import org.cxr.lake.store.ObjectKeys;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.lake.store.StoredObject;
 import org.cxr.lake.sweep.OrphanSweeper;
+import org.cxr.lake.errors.ConflictException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,7 +100,7 @@ abstract class LakeContractTest
 
         database.migrate();
 
-        assertThat(applied).as("every migration applied at start-up").isEqualTo(3);
+        assertThat(applied).as("every migration of the lake applied at start-up").isEqualTo(4);
         assertThat(sql.sql("SELECT COUNT(*) FROM flyway_schema_history WHERE success = TRUE").query(Integer.class).single()).isEqualTo(applied);
     }
 
@@ -116,13 +117,13 @@ abstract class LakeContractTest
 
         StoredInference stored = lake.inference(result.inferenceId()).orElseThrow();
         assertThat(stored.createdAt()).isEqualTo(testStart);
-        assertThat(stored.confidenceThreshold()).isEqualTo(0.5);
-        assertThat(stored.nmsIouThreshold()).isEqualTo(0.45);
-        assertThat(stored.modelName()).isEqualTo("retinanet-r101");
-        assertThat(stored.modelVersion()).isEqualTo("2026.1");
-        assertThat(stored.durationMillis()).isEqualTo(1234);
-        assertThat(stored.userName()).contains("radiologist");
-        assertThat(stored.boxes()).containsExactly(TestData.box(1, 0.91), TestData.box(4, 0.62));
+        assertThat(stored.inference().confidenceThreshold()).isEqualTo(0.5);
+        assertThat(stored.inference().nmsIouThreshold()).isEqualTo(0.45);
+        assertThat(stored.inference().modelName()).isEqualTo("retinanet-r101");
+        assertThat(stored.inference().modelVersion()).isEqualTo("2026.1");
+        assertThat(stored.inference().durationMillis()).isEqualTo(1234);
+        assertThat(stored.inference().userName()).contains("radiologist");
+        assertThat(TestData.predicted(stored.boxes())).containsExactly(TestData.box(1, 0.91), TestData.box(4, 0.62));
         assertThat(stored.image()).isEqualTo(new ImageRecord(
                 result.imageId(), result.sha256(), store.bucket(), result.objectKey(), "patient-17.png", MediaType.PNG, 512, 384, 4096, testStart));
         assertThat(lake.image(result.sha256())).contains(stored.image());
@@ -132,13 +133,13 @@ abstract class LakeContractTest
     @Test
     void keepsAnInferenceWithoutBoxesOrUser()
     {
-        InferenceRecord nothingFound = new InferenceRecord(0.9, 0.5, "yolo", "v8", 0, Optional.empty(), List.of());
+        NewInference nothingFound = new NewInference(0.9, 0.5, "yolo", "v8", 0, Optional.empty(), List.of());
 
         IngestResult result = lake.ingest(TestData.newUpload(), nothingFound);
 
         StoredInference stored = lake.inference(result.inferenceId()).orElseThrow();
         assertThat(stored.boxes()).isEmpty();
-        assertThat(stored.userName()).isEmpty();
+        assertThat(stored.inference().userName()).isEmpty();
     }
 
     @Test
@@ -310,7 +311,7 @@ abstract class LakeContractTest
         assertThat(inferencesOfImage(results.get(0).imageId())).isEqualTo(16);
         assertThat(objectsNamed(sha256)).isEqualTo(1);
         for (IngestResult result : results) {
-            assertThat(lake.inference(result.inferenceId()).orElseThrow().boxes()).containsExactly(TestData.box(3, 0.75));
+            assertThat(TestData.predicted(lake.inference(result.inferenceId()).orElseThrow().boxes())).containsExactly(TestData.box(3, 0.75));
         }
     }
 
@@ -337,7 +338,7 @@ abstract class LakeContractTest
         String sha256 = ContentHash.sha256(png);
         String key = ObjectKeys.image(sha256, MediaType.PNG);
         // Too long for its column: the database refuses the inference after the image row went in, in the same transaction.
-        InferenceRecord refused = new InferenceRecord(0.5, 0.5, "m".repeat(201), "1", 1, Optional.empty(), List.of(TestData.box(0, 0.9)));
+        NewInference refused = new NewInference(0.5, 0.5, "m".repeat(201), "1", 1, Optional.empty(), List.of(TestData.box(0, 0.9)));
         long inferencesBefore = count("inference");
 
         assertThatThrownBy(() -> lake.ingest(TestData.upload(png, "orphan.png"), refused)).isInstanceOf(DataIntegrityViolationException.class);
@@ -416,6 +417,28 @@ abstract class LakeContractTest
         assertThat(inferencesOfImage(first.imageId())).isEqualTo(1);
         assertThat(lake.inference(first.inferenceId()).orElseThrow().boxes()).hasSize(1);
         assertThat(store.exists(first.objectKey())).isTrue();
+    }
+
+    @Test
+    void aModelIsRegisteredOnceWithItsClassesAndAnotherClassListUnderItsNameAndVersionIsAConflict()
+    {
+        String version = "v" + testStart.toEpochMilli();
+        List<String> classes = List.of("Cardiomegaly", "Nodule/Mass");
+        ModelVersion registered = lake.registerModel("registry-test", version, classes);
+        ModelVersion again = lake.registerModel("registry-test", version, classes);
+
+        assertThat(again).isEqualTo(registered);
+        assertThat(registered.classNames()).containsExactly("Cardiomegaly", "Nodule/Mass");
+        assertThat(registered.registeredAt()).isEqualTo(testStart);
+        assertThat(lake.model("registry-test", version)).contains(registered);
+        assertThat(lake.models()).contains(registered);
+        assertThat(new LakeRows(database).models()).contains(registered);
+        assertThatThrownBy(() -> lake.registerModel("registry-test", version, List.of("Nodule/Mass", "Cardiomegaly")))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("registry-test@" + version)
+                .hasMessageContaining("needs a version of its own");
+        // Another version may have other classes.
+        assertThat(lake.registerModel("registry-test", version + ".1", List.of("Pleural effusion")).classNames()).containsExactly("Pleural effusion");
     }
 
     @Test

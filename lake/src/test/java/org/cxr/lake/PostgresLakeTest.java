@@ -1,7 +1,7 @@
 package org.cxr.lake;
 
-import org.cxr.lake.db.DatabaseConfig;
-import org.cxr.lake.db.SqlDialect;
+import org.cxr.lake.sql.DatabaseConfig;
+import org.cxr.lake.sql.SqlDialect;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 

@@ -35,15 +35,21 @@ public final class TestData
         return new PredictedBox(classId, className(classId), score, 10.5, 20.25, 110.75, 220);
     }
 
-    public static InferenceRecord inference(PredictedBox... boxes)
+    public static NewInference inference(PredictedBox... boxes)
     {
-        return new InferenceRecord(0.5, 0.45, "retinanet-r101", "2026.1", 1234, Optional.of("radiologist"), List.of(boxes));
+        return new NewInference(0.5, 0.45, "retinanet-r101", "2026.1", 1234, Optional.of("radiologist"), List.of(boxes));
     }
 
     /** An inference without boxes by this user. */
-    public static InferenceRecord inference(String userName)
+    public static NewInference inference(String userName)
     {
-        return new InferenceRecord(0.5, 0.45, "retinanet-r101", "2026.1", 1234, Optional.of(userName), List.of());
+        return new NewInference(0.5, 0.45, "retinanet-r101", "2026.1", 1234, Optional.of(userName), List.of());
+    }
+
+    /** The boxes as they were predicted, without the ids the lake gave them: what a test compares with what it stored. */
+    public static List<PredictedBox> predicted(List<BoxRecord> boxes)
+    {
+        return boxes.stream().map(b -> new PredictedBox(b.classId(), b.className(), b.score(), b.xMin(), b.yMin(), b.xMax(), b.yMax())).toList();
     }
 
     public static String className(int classId)

@@ -22,6 +22,7 @@ final class DocumentShape
     static final String CREATED_AT = "createdAt";
     static final String DETECTIONS = "detections";
     static final String CLASS_ID = "classId";
+    static final String CLASSES = "classes";
 
     private DocumentShape() {}
 
@@ -45,7 +46,7 @@ final class DocumentShape
         return new Document()
                 .append(INFERENCE_ID, inference.inferenceId())
                 .append(CREATED_AT, Date.from(inference.createdAt()))
-                .append("model", new Document("name", inference.modelName()).append("version", inference.modelVersion()))
+                .append("model", new Document("name", inference.modelName()).append("version", inference.modelVersion()).append(CLASSES, inference.modelClasses()))
                 .append("thresholds", new Document("confidence", inference.confidenceThreshold()).append("nmsIou", inference.nmsIouThreshold()))
                 .append("durationMs", inference.durationMillis())
                 .append("user", inference.user().orElse(null))
@@ -96,6 +97,7 @@ final class DocumentShape
                 inference.getDate(CREATED_AT).toInstant(),
                 model.getString("name"),
                 model.getString("version"),
+                model.getList(CLASSES, String.class, List.of()),
                 thresholds.getDouble("confidence"),
                 thresholds.getDouble("nmsIou"),
                 inference.getLong("durationMs"),

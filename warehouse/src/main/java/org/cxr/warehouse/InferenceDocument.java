@@ -6,12 +6,17 @@ import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** One detector run on an image, as the warehouse keeps it inside the image's document. */
+/**
+ * One detector run on an image, as the warehouse keeps it inside the image's document. {@code modelClasses} are the
+ * model's classes in class-id order, empty for a model that was never registered (inferences stored before the lake
+ * kept a registry of models).
+ */
 public record InferenceDocument(
         long inferenceId,
         Instant createdAt,
         String modelName,
         String modelVersion,
+        List<String> modelClasses,
         double confidenceThreshold,
         double nmsIouThreshold,
         long durationMillis,
@@ -23,6 +28,7 @@ public record InferenceDocument(
         requireNonNull(createdAt, "createdAt");
         requireNonNull(modelName, "modelName");
         requireNonNull(modelVersion, "modelVersion");
+        modelClasses = List.copyOf(requireNonNull(modelClasses, "modelClasses"));
         requireNonNull(user, "user");
         detections = List.copyOf(requireNonNull(detections, "detections"));
     }

@@ -1,14 +1,20 @@
 package org.cxr.warehouse;
 
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.MongoDatabase;
-import org.cxr.lake.db.Database;
+import org.cxr.lake.ModelVersion;
+import org.cxr.lake.errors.UnavailableException;
 import org.cxr.lake.pipeline.Watermark;
 import org.cxr.lake.pipeline.Watermarks;
+import org.cxr.lake.sql.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
@@ -56,7 +62,19 @@ public final class Warehouse
 
     public Warehouse(Database lake, MongoDatabase warehouse)
     {
-        this(lake, warehouse, WarehouseOptions.DEFAULT, Clock.systemUTC());
+        this(lake, warehouse, WarehouseOptions.defaults(), Clock.systemUTC());
+    }
+
+    /**
+     * A warehouse that cannot be reached (no server, a dropped connection, no primary within the timeout) is a fault
+     * that may pass: it is told apart here, where the driver is known, as {@link UnavailableException}.
+     */
+    static RuntimeException unavailableIfConnection(RuntimeException e)
+    {
+        if (e instanceof MongoSocketException || e instanceof MongoTimeoutException || e instanceof MongoNotPrimaryException) {
+            return new UnavailableException("The warehouse cannot be reached: " + e.getMessage(), e);
+        }
+        return e;
     }
 
     /** Copies every settled inference the warehouse lacks; throws {@link WarehouseRunException} on failure. */
@@ -77,8 +95,9 @@ public final class Warehouse
         WarehouseRunResult progress = WarehouseRunResult.start(cutoff, watermark);
         try {
             WarehouseIndexes.createMissing(warehouse);
+            Map<String, ModelVersion> models = lake.models();
             while (true) {
-                LakePage page = lake.page(progress.watermark().inferenceId(), options.pageSize(), cutoff);
+                LakePage page = lake.page(progress.watermark().inferenceId(), options.pageSize(), cutoff, models);
                 if (page.isEmpty()) {
                     break;
                 }
@@ -96,7 +115,7 @@ public final class Warehouse
         }
         catch (RuntimeException e) {
             throw new WarehouseRunException("The warehouse run failed after " + progress.pages() + " page(s) at watermark "
-                    + progress.watermark().inferenceId() + ": " + e.getMessage(), progress, e);
+                    + progress.watermark().inferenceId() + ": " + e.getMessage(), progress, unavailableIfConnection(e));
         }
         log.info("Warehouse run: {} inference(s) and {} box(es) read, {} document(s) inserted, {} updated, {} inference(s) appended, watermark {}",
                 progress.inferencesRead(), progress.boxesRead(), progress.documentsInserted(), progress.documentsUpdated(), progress.inferencesAppended(),

@@ -1,5 +1,7 @@
 package org.cxr.warehouse;
 
+import org.cxr.lake.pipeline.Watermarks;
+
 import java.time.Duration;
 
 import static java.util.Objects.requireNonNull;
@@ -13,11 +15,9 @@ import static java.util.Objects.requireNonNull;
  */
 public record WarehouseOptions(Duration settleDelay, int pageSize)
 {
-    public static final Duration DEFAULT_SETTLE_DELAY = Duration.ofSeconds(60);
     public static final int DEFAULT_PAGE_SIZE = 500;
     public static final int MAX_PAGE_SIZE = 10_000;
 
-    public static final WarehouseOptions DEFAULT = new WarehouseOptions(DEFAULT_SETTLE_DELAY, DEFAULT_PAGE_SIZE);
 
     public WarehouseOptions
     {
@@ -28,6 +28,11 @@ public record WarehouseOptions(Duration settleDelay, int pageSize)
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("page size must be between 1 and " + MAX_PAGE_SIZE + ", got " + pageSize);
         }
+    }
+
+    public static WarehouseOptions defaults()
+    {
+        return new WarehouseOptions(Watermarks.DEFAULT_SETTLE_DELAY, DEFAULT_PAGE_SIZE);
     }
 
     public WarehouseOptions withSettleDelay(Duration settleDelay)

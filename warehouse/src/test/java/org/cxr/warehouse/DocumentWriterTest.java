@@ -144,7 +144,7 @@ class DocumentWriterTest
     {
         List<InferenceDocument> inferences = new ArrayList<>();
         for (long id : inferenceIds) {
-            inferences.add(new InferenceDocument(id, Instant.ofEpochMilli(1_900_000_000_000L + id), "model", "1", 0.5, 0.5, id, Optional.empty(),
+            inferences.add(new InferenceDocument(id, Instant.ofEpochMilli(1_900_000_000_000L + id), "model", "1", List.of("class"), 0.5, 0.5, id, Optional.empty(),
                     List.of(new Detection(id * 10, (int) id % 5, "class", 0.75, 1, 2, 3, 4))));
         }
         return new ImageDocument(sha256, sha256.charAt(0), "bucket", "images/" + sha256 + ".png", "x.png", MediaType.PNG, 2, 3, 100,

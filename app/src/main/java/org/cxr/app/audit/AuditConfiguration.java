@@ -1,6 +1,6 @@
 package org.cxr.app.audit;
 
-import org.cxr.lake.db.Database;
+import org.cxr.lake.sql.Database;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

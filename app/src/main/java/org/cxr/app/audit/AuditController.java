@@ -1,5 +1,6 @@
 package org.cxr.app.audit;
 
+import org.cxr.lake.errors.InvalidInputException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -44,7 +45,7 @@ class AuditController
             @RequestParam(name = "limit", defaultValue = "100") int limit)
     {
         if (limit < 1 || limit > 1000) {
-            throw new IllegalArgumentException("limit must be between 1 and 1000.");
+            throw new InvalidInputException("bad_parameter", "limit must be between 1 and 1000.");
         }
         List<AuditEvent> events = auditLog.events(new AuditLog.Query(blankToEmpty(actor), blankToEmpty(action), Optional.ofNullable(before), limit + 1));
         List<AuditEvent> page = events.subList(0, Math.min(limit, events.size()));

@@ -1,8 +1,7 @@
 package org.cxr.app.audit;
 
 import org.cxr.app.audit.AuditEvent.Outcome;
-import org.cxr.lake.db.Database;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.cxr.lake.sql.Database;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,13 +17,11 @@ import static java.util.Objects.requireNonNull;
 public final class AuditLog
 {
     private final Database database;
-    private final JdbcClient jdbc;
     private final Clock clock;
 
     public AuditLog(Database database, Clock clock)
     {
         this.database = requireNonNull(database, "database");
-        this.jdbc = JdbcClient.create(database.dataSource());
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -33,7 +30,7 @@ public final class AuditLog
 
     public void append(String actor, String action, String target, Outcome outcome, String remoteAddress, String detail)
     {
-        jdbc.sql("""
+        database.jdbc().sql("""
                         INSERT INTO audit_event (occurred_at, actor, action, target, outcome, remote_address, detail)
                         VALUES (:occurredAt, :actor, :action, :target, :outcome, :remoteAddress, :detail)
                         """)
@@ -66,7 +63,7 @@ public final class AuditLog
         });
         sql.append(" ORDER BY id DESC LIMIT :limit");
         parameters.put("limit", query.limit());
-        return jdbc.sql(sql.toString()).params(parameters).query((resultSet, row) -> event(resultSet)).list();
+        return database.jdbc().sql(sql.toString()).params(parameters).query((resultSet, row) -> event(resultSet)).list();
     }
 
     private AuditEvent event(ResultSet resultSet)

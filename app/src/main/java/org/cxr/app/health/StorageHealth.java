@@ -1,7 +1,7 @@
 package org.cxr.app.health;
 
 import org.cxr.detector.Detector;
-import org.cxr.lake.db.Database;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.store.ObjectStore;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;

@@ -1,13 +1,12 @@
 package org.cxr.app.image;
 
+import org.cxr.lake.errors.NotFoundException;
+import org.cxr.lake.errors.InvalidInputException;
 import org.cxr.app.audit.Audit;
 import org.cxr.app.security.Caller;
-import org.cxr.app.server.BadRequestException;
-import org.cxr.app.server.NotFoundException;
 import org.cxr.lake.ImageRecord;
 import org.cxr.lake.Lake;
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -67,7 +66,7 @@ class ImageController
     private ImageRecord find(Authentication authentication, String sha256)
     {
         if (!SHA256.matcher(sha256).matches()) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter", "An image is named by the 64 lower-case hex digits of its SHA-256.");
+            throw new InvalidInputException("bad_parameter", "An image is named by the 64 lower-case hex digits of its SHA-256.");
         }
         Caller caller = Caller.of(authentication);
         return lake.image(sha256)

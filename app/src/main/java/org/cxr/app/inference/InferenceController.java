@@ -4,16 +4,15 @@ import org.cxr.app.audit.Audit;
 import org.cxr.app.inference.InferenceJson.DetectionJson;
 import org.cxr.app.inference.InferenceJson.InferenceList;
 import org.cxr.app.inference.InferenceJson.InferenceResponse;
-import org.cxr.app.server.BadRequestException;
 import org.cxr.app.security.Caller;
-import org.cxr.app.server.NotFoundException;
 import org.cxr.lake.InferenceFilter;
 import org.cxr.lake.InferencePage;
 import org.cxr.lake.Lake;
 import org.cxr.lake.PageCursor;
 import org.cxr.lake.PageRequest;
 import org.cxr.lake.StoredInference;
-import org.springframework.http.HttpStatus;
+import org.cxr.lake.errors.InvalidInputException;
+import org.cxr.lake.errors.NotFoundException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -67,11 +66,12 @@ class InferenceController
             throws IOException
     {
         InferenceService.Outcome outcome = service.infer(new InferenceService.Request(
-                image.getBytes(), image.getOriginalFilename(), image.getContentType(),
-                threshold("confidence", confidence), threshold("nmsIou", nmsIou), Optional.of(authentication.getName())));
+                        image.getBytes(), image.getOriginalFilename(), image.getContentType(),
+                        threshold("confidence", confidence), threshold("nmsIou", nmsIou), Optional.of(authentication.getName())),
+                // The audit row commits with the upload's rows: an upload is stored and audited, or neither.
+                written -> audit.success("inference.upload", "inference/" + written.inferenceId(), "image " + written.sha256()));
         StoredInference stored = lake.inference(outcome.stored().inferenceId())
                 .orElseThrow(() -> new IllegalStateException("inference " + outcome.stored().inferenceId() + " vanished after commit"));
-        audit.success("inference.upload", "inference/" + stored.id(), "image " + stored.image().sha256());
         InferenceResponse body = InferenceJson.of(stored);
         if (candidates) {
             List<DetectionJson> all = outcome.candidates().stream().map(DetectionJson::of).toList();
@@ -85,7 +85,7 @@ class InferenceController
     InferenceResponse get(Authentication authentication, @PathVariable("id") long id)
     {
         StoredInference inference = lake.inference(id)
-                .filter(found -> Caller.of(authentication).maySee(found.userName()))
+                .filter(found -> Caller.of(authentication).maySee(found.inference().userName()))
                 .orElseThrow(() -> new NotFoundException("No inference with id " + id + "."));
         audit.success("inference.view", "inference/" + id);
         return InferenceJson.of(inference);
@@ -102,7 +102,7 @@ class InferenceController
             @RequestParam(name = "minScore", required = false) Double minScore)
     {
         if (limit < 1 || limit > MAX_PAGE) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter", "limit must be between 1 and " + MAX_PAGE + ".");
+            throw new InvalidInputException("bad_parameter", "limit must be between 1 and " + MAX_PAGE + ".");
         }
         Caller caller = Caller.of(authentication);
         InferenceFilter filter = caller.seesAll() ? InferenceFilter.ALL : InferenceFilter.ALL.withUserName(caller.username());
@@ -116,6 +116,9 @@ class InferenceController
             filter = filter.withClassId(classId);
         }
         if (minScore != null) {
+            if (!(minScore >= 0 && minScore <= 1)) {
+                throw new InvalidInputException("bad_parameter", "minScore must be between 0 and 1.");
+            }
             filter = filter.withMinScore(minScore);
         }
         PageRequest page = PageRequest.first(limit);
@@ -128,7 +131,7 @@ class InferenceController
                 page = page.next(cursor);
             }
             catch (IllegalArgumentException e) {
-                throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter", "after is not a cursor this API returned.");
+                throw new InvalidInputException("bad_parameter", "after is not a cursor this API returned.");
             }
         }
         InferencePage result = lake.inferences(filter, page);
@@ -149,7 +152,7 @@ class InferenceController
         }
         String trimmed = value.strip();
         if (!DECIMAL.matcher(trimmed).matches()) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter", "Parameter '" + name + "' must be a decimal number such as 0.5.");
+            throw new InvalidInputException("bad_parameter", "Parameter '" + name + "' must be a decimal number such as 0.5.");
         }
         return Double.parseDouble(trimmed);
     }
@@ -161,11 +164,11 @@ class InferenceController
             instant = Instant.parse(value);
         }
         catch (DateTimeParseException e) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter",
+            throw new InvalidInputException("bad_parameter",
                     name + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z.");
         }
         if (!storable(instant)) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST, "bad_parameter",
+            throw new InvalidInputException("bad_parameter",
                     name + " must be between " + EARLIEST + " and " + LATEST + ".");
         }
         return instant;

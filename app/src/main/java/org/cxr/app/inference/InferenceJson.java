@@ -3,8 +3,9 @@ package org.cxr.app.inference;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.cxr.detector.Detection;
 import org.cxr.lake.ImageRecord;
+import org.cxr.lake.InferenceRecord;
 import org.cxr.lake.InferenceSummary;
-import org.cxr.lake.PredictedBox;
+import org.cxr.lake.BoxRecord;
 import org.cxr.lake.StoredInference;
 
 import java.time.Instant;
@@ -24,7 +25,7 @@ final class InferenceJson
             return new DetectionJson(d.classId(), d.className(), d.score(), new BoxJson(d.box().xMin(), d.box().yMin(), d.box().xMax(), d.box().yMax()));
         }
 
-        static DetectionJson of(PredictedBox b)
+        static DetectionJson of(BoxRecord b)
         {
             return new DetectionJson(b.classId(), b.className(), b.score(), new BoxJson(b.xMin(), b.yMin(), b.xMax(), b.yMax()));
         }
@@ -55,8 +56,9 @@ final class InferenceJson
 
     static InferenceResponse of(StoredInference s)
     {
-        return new InferenceResponse(s.id(), s.createdAt(), image(s.image()), new ModelJson(s.modelName(), s.modelVersion()),
-                new ThresholdsJson(s.confidenceThreshold(), s.nmsIouThreshold()), s.durationMillis(), s.userName().orElse(null),
+        InferenceRecord i = s.inference();
+        return new InferenceResponse(i.id(), i.createdAt(), image(s.image()), new ModelJson(i.modelName(), i.modelVersion()),
+                new ThresholdsJson(i.confidenceThreshold(), i.nmsIouThreshold()), i.durationMillis(), i.userName().orElse(null),
                 s.boxes().stream().map(DetectionJson::of).toList(), null);
     }
 

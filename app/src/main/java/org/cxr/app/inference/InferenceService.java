@@ -2,9 +2,7 @@ package org.cxr.app.inference;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.cxr.app.server.BadRequestException;
 import org.cxr.app.server.CxrProperties;
-import org.cxr.app.server.StoreUnavailableException;
 import org.cxr.detector.Detection;
 import org.cxr.detector.DetectionResult;
 import org.cxr.detector.Detector;
@@ -14,19 +12,21 @@ import org.cxr.detector.image.ImageDecoder;
 import org.cxr.detector.image.ImageRejectedException;
 import org.cxr.detector.postprocess.DetectionFilter;
 import org.cxr.lake.IngestResult;
-import org.cxr.lake.InferenceRecord;
 import org.cxr.lake.Lake;
 import org.cxr.lake.MediaType;
+import org.cxr.lake.NewInference;
 import org.cxr.lake.PredictedBox;
 import org.cxr.lake.Upload;
-import org.springframework.dao.DataAccessException;
-import org.springframework.http.HttpStatus;
+import org.cxr.lake.errors.DomainException;
+import org.cxr.lake.errors.InvalidInputException;
+import org.cxr.lake.errors.TooLargeException;
+import org.cxr.lake.errors.UnsupportedContentException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.CannotCreateTransactionException;
-import software.amazon.awssdk.core.exception.SdkException;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -64,36 +64,35 @@ public class InferenceService
     /** The stored inference, and (for the page) every box above the candidate floor before NMS. */
     public record Outcome(IngestResult stored, DecodedImage image, DetectionResult result, List<Detection> candidates, String fileName, MediaType mediaType) {}
 
-    public Outcome infer(Request request)
+    /**
+     * Checks, detects and stores the upload; {@code alsoInTransaction} runs in the transaction that stores its rows (the
+     * upload's audit row), so that both are committed or neither is.
+     */
+    public Outcome infer(Request request, Consumer<IngestResult> alsoInTransaction)
     {
         try {
-            Outcome outcome = inferChecked(request);
+            Outcome outcome = inferChecked(request, alsoInTransaction);
             metrics.counter("cxr.uploads", "outcome", "stored").increment();
             return outcome;
         }
         catch (ImageRejectedException e) {
-            countError("image_" + e.reason().name().toLowerCase(java.util.Locale.ROOT));
+            countError("image_" + e.reason().name().toLowerCase(Locale.ROOT));
             throw e;
         }
-        catch (BadRequestException e) {
-            countError(e.error());
-            throw e;
-        }
-        catch (StoreUnavailableException e) {
-            countError("storage_unavailable");
+        catch (DomainException e) {
+            countError(e.code());
             throw e;
         }
     }
 
-    private Outcome inferChecked(Request request)
+    private Outcome inferChecked(Request request, Consumer<IngestResult> alsoInTransaction)
     {
         byte[] bytes = request.bytes();
         if (bytes.length == 0) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST, "empty_upload", "The uploaded file is empty.");
+            throw new InvalidInputException("empty_upload", "The uploaded file is empty.");
         }
         if (bytes.length > maxBytes) {
-            throw new BadRequestException(HttpStatus.CONTENT_TOO_LARGE, "upload_too_large",
-                    "The file is %d bytes; at most %d are accepted.".formatted(bytes.length, maxBytes));
+            throw new TooLargeException("upload_too_large", "The file is %d bytes; at most %d are accepted.".formatted(bytes.length, maxBytes));
         }
         MediaType declared = declaredType(request.contentType());
         String sniffed = ImageDecoder.sniffFormat(bytes);
@@ -102,13 +101,11 @@ public class InferenceService
         }
         MediaType actual = sniffed.equals("png") ? MediaType.PNG : MediaType.JPEG;
         if (declared != null && declared != actual) {
-            throw new BadRequestException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch",
+            throw new UnsupportedContentException("content_type_mismatch",
                     "The file was sent as " + declared.mimeType() + " but its content is " + actual.mimeType() + ".");
         }
-        Thresholds defaults = detector.defaultThresholds();
-        Thresholds thresholds = new Thresholds(
-                request.confidence() == null ? defaults.confidence() : request.confidence(),
-                request.nmsIou() == null ? defaults.nmsIou() : request.nmsIou());
+        String fileName = fileName(request.fileName(), actual);
+        Thresholds thresholds = thresholds(request.confidence(), request.nmsIou());
 
         long start = System.nanoTime();
         DecodedImage image = detector.decode(bytes);
@@ -121,20 +118,40 @@ public class InferenceService
         DetectionResult result = new DetectionResult(image.width(), image.height(), loose.modelName(), loose.modelVersion(),
                 thresholds, detections, nanos);
 
-        String fileName = request.fileName() == null || request.fileName().isBlank() ? "upload." + actual.extension() : request.fileName();
-        InferenceRecord record = new InferenceRecord(thresholds.confidence(), thresholds.nmsIou(), result.modelName(), result.modelVersion(),
+        NewInference record = new NewInference(thresholds.confidence(), thresholds.nmsIou(), result.modelName(), result.modelVersion(),
                 Math.round(result.durationMillis()), request.user(), detections.stream().map(InferenceService::box).toList());
-        IngestResult stored;
-        try {
-            stored = lake.ingest(new Upload(bytes, fileName, actual, image.width(), image.height()), record);
-        }
-        catch (DataAccessException | CannotCreateTransactionException e) {
-            throw new StoreUnavailableException("The database is unavailable; the upload was not stored. Try again shortly.", e);
-        }
-        catch (SdkException | java.io.UncheckedIOException e) {
-            throw new StoreUnavailableException("The image store is unavailable; the upload was not stored. Try again shortly.", e);
-        }
+        IngestResult stored = lake.ingest(new Upload(bytes, fileName, actual, image.width(), image.height()), record, alsoInTransaction);
         return new Outcome(stored, image, result, loose.detections(), fileName, actual);
+    }
+
+    /** The caller's thresholds, or the model's defaults for those not given. */
+    private Thresholds thresholds(Double confidence, Double nmsIou)
+    {
+        Thresholds defaults = detector.defaultThresholds();
+        double c = confidence == null ? defaults.confidence() : confidence;
+        double n = nmsIou == null ? defaults.nmsIou() : nmsIou;
+        if (!(c >= 0 && c <= 1)) {
+            throw new InvalidInputException("bad_parameter", "The confidence threshold must be between 0 and 1.");
+        }
+        if (!(n > 0 && n <= 1)) {
+            throw new InvalidInputException("bad_parameter", "The NMS IoU threshold (nmsIou) must be greater than 0 and at most 1.");
+        }
+        return new Thresholds(c, n);
+    }
+
+    /** The name the file was sent under: user data, kept as it is, within what the lake stores. */
+    private static String fileName(String sent, MediaType actual)
+    {
+        if (sent == null || sent.isBlank()) {
+            return "upload." + actual.extension();
+        }
+        if (sent.length() > Upload.MAX_FILE_NAME_LENGTH) {
+            throw new InvalidInputException("bad_file_name", "The file name is longer than " + Upload.MAX_FILE_NAME_LENGTH + " characters.");
+        }
+        if (sent.indexOf('\0') >= 0) {
+            throw new InvalidInputException("bad_file_name", "The file name contains a NUL character.");
+        }
+        return sent;
     }
 
     private void countError(String kind)
@@ -148,12 +165,11 @@ public class InferenceService
         if (contentType == null || contentType.isBlank() || contentType.startsWith("application/octet-stream")) {
             return null; // nothing declared: the bytes decide
         }
-        String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         return switch (type) {
             case "image/png" -> MediaType.PNG;
             case "image/jpeg", "image/jpg" -> MediaType.JPEG;
-            default -> throw new BadRequestException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                    "Only PNG and JPEG images are accepted, not " + type + ".");
+            default -> throw new UnsupportedContentException("unsupported_media_type", "Only PNG and JPEG images are accepted, not " + type + ".");
         };
     }
 

@@ -64,18 +64,34 @@ final class EmbeddedServers
         }
     }
 
+    /**
+     * Whether a live process holds the embedded database of this data directory: a server is running on it, and a
+     * command should ask that server rather than start the database a second time.
+     */
+    static boolean dataDirectoryInUse(CxrProperties properties)
+    {
+        Path directory = properties.dataDir().resolve("postgres").toAbsolutePath();
+        return properties.database().embedded() && Files.isDirectory(directory) && heldByLiveProcess(directory.resolve(POSTGRES_LOCK_FILE));
+    }
+
     private static EmbeddedPostgres startPostgres(CxrProperties properties)
     {
         Path directory = properties.dataDir().resolve("postgres").toAbsolutePath();
+        if (dataDirectoryInUse(properties)) {
+            throw new DataDirectoryInUseException(properties.dataDir(), null);
+        }
         stopOrphanedPostmaster(directory);
         try {
             return EmbeddedPostgres.start(directory, properties.embedded().postgresPort());
         }
+        catch (OverlappingFileLockException e) {
+            // The holder is this very JVM (a command run inside a server's process, as tests do).
+            throw new DataDirectoryInUseException(properties.dataDir(), e);
+        }
         catch (IllegalStateException e) {
-            // OverlappingFileLockException: the holder is this very JVM (a command run inside a server's process, as tests do).
-            if (e instanceof OverlappingFileLockException || String.valueOf(e.getMessage()).contains("could not lock")) {
-                throw new IllegalStateException("The data directory " + properties.dataDir().toAbsolutePath()
-                        + " is in use by another cxr process (a running server?). Stop it first, or ask the running server over HTTP.", e);
+            // Another process took the lock between the check and the start.
+            if (heldByLiveProcess(directory.resolve(POSTGRES_LOCK_FILE))) {
+                throw new DataDirectoryInUseException(properties.dataDir(), e);
             }
             throw e;
         }

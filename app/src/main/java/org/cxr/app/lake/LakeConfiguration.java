@@ -2,8 +2,8 @@ package org.cxr.app.lake;
 
 import org.cxr.app.server.CxrProperties;
 import org.cxr.lake.Lake;
-import org.cxr.lake.db.Database;
-import org.cxr.lake.db.DatabaseConfig;
+import org.cxr.lake.sql.Database;
+import org.cxr.lake.sql.DatabaseConfig;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.lake.store.ObjectStoreConfig;
@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import javax.sql.DataSource;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,14 @@ import java.util.Optional;
 @Configuration(proxyBeanMethods = false)
 public class LakeConfiguration
 {
+    static final String APPLICATION_MIGRATIONS = "classpath:db/app";
+
+    /** Whether a running process (a server) holds this configuration's embedded data directory. */
+    public static boolean dataDirectoryInUse(CxrProperties properties)
+    {
+        return EmbeddedServers.dataDirectoryInUse(properties);
+    }
+
     @Bean(destroyMethod = "close")
     EmbeddedServers embeddedServers(CxrProperties properties)
     {
@@ -35,7 +44,8 @@ public class LakeConfiguration
         DatabaseConfig config = embedded.postgres().map(EmbeddedPostgres::databaseConfig).orElseGet(() -> DatabaseConfig.of(
                 properties.database().url(), properties.database().username(), properties.database().password()));
         Database database = Database.connect(config);
-        database.migrate();
+        // The application's own tables (users, tokens, the audit log) live in the lake's database, with their own migrations.
+        database.migrate(List.of(APPLICATION_MIGRATIONS));
         return database;
     }
 

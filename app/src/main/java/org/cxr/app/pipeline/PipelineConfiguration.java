@@ -2,10 +2,10 @@ package org.cxr.app.pipeline;
 
 import org.cxr.app.server.CxrProperties;
 import org.cxr.backup.Backup;
-import org.cxr.backup.BackupConfig;
+import org.cxr.backup.BackupOptions;
 import org.cxr.datamart.DataMartExport;
 import org.cxr.datamart.DataMartOptions;
-import org.cxr.lake.db.Database;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.pipeline.PipelineRuns;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.lake.store.ObjectStoreConfig;
@@ -38,23 +38,23 @@ public class PipelineConfiguration
     }
 
     @Bean
-    BackupConfig backupConfig(CxrProperties properties)
+    BackupOptions backupOptions(CxrProperties properties)
     {
-        BackupConfig defaults = BackupConfig.defaults();
-        return new BackupConfig(defaults.prefix(), properties.pipelines().settle(), defaults.pageSize(), defaults.maxRowsPerFile(),
+        BackupOptions defaults = BackupOptions.defaults();
+        return new BackupOptions(defaults.prefix(), properties.pipelines().settle(), defaults.pageSize(), defaults.maxRowsPerFile(),
                 defaults.workDirectory());
     }
 
     @Bean
-    List<StageTask> stageTasks(CxrProperties properties, Database database, ObjectStore store, BackupConfig backupConfig,
+    List<StageTask> stageTasks(CxrProperties properties, Database database, ObjectStore store, BackupOptions backupOptions,
             WarehouseConnection warehouse, S3Client dataMartS3Client, Path dataMartDirectory)
     {
         Clock clock = Clock.systemUTC();
         Path dataMart = dataMartDirectory;
         return List.of(
-                new BackupTask(new Backup(database, store, backupConfig, clock)),
+                new BackupTask(new Backup(database, store, backupOptions, clock)),
                 new WarehouseTask(new Warehouse(database, warehouse.database(),
-                        WarehouseOptions.DEFAULT.withSettleDelay(properties.pipelines().settle()), clock)),
+                        WarehouseOptions.defaults().withSettleDelay(properties.pipelines().settle()), clock)),
                 new DataMartTask(new DataMartExport(warehouse.database().getCollection(DataMartExport.DEFAULT_COLLECTION), dataMartS3Client,
                         DataMartOptions.defaults().withTrainRatio(properties.pipelines().datamart().trainRatio())), dataMart));
     }
@@ -67,16 +67,16 @@ public class PipelineConfiguration
     }
 
     @Bean
-    Reconciliation reconciliation(Database database, ObjectStore store, BackupConfig backupConfig, WarehouseConnection warehouse, Path dataMartDirectory)
+    Reconciliation reconciliation(Database database, ObjectStore store, BackupOptions backupOptions, WarehouseConnection warehouse, Path dataMartDirectory)
     {
-        return new Reconciliation(database, store, backupConfig, warehouse, dataMartDirectory);
+        return new Reconciliation(database, store, backupOptions, warehouse, dataMartDirectory);
     }
 
     @Bean(destroyMethod = "close")
     PipelineService pipelineService(List<StageTask> stageTasks, Database database, CxrProperties properties)
     {
         return new PipelineService(stageTasks, new PipelineRuns(database, Clock.systemUTC()),
-                new PipelineService.RetryPolicy(properties.pipelines().attempts(), properties.pipelines().retryDelay()));
+                new PipelineService.RetrySettings(properties.pipelines().attempts(), properties.pipelines().retryDelay()));
     }
 
     /** Registers each stage's cron; "-" means manual runs only. */

@@ -1,13 +1,11 @@
 package org.cxr.app.pipeline;
 
+import org.cxr.lake.errors.NotFoundException;
+import org.cxr.lake.errors.InvalidInputException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.cxr.app.audit.Audit;
-import org.cxr.app.server.ApiError;
-import org.cxr.app.server.NotFoundException;
 import org.cxr.lake.pipeline.PipelineRun;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,11 +24,13 @@ import static java.util.Objects.requireNonNull;
 class PipelineController
 {
     private final PipelineService pipelines;
+    private final Reconciliation reconciliation;
     private final Audit audit;
 
-    PipelineController(PipelineService pipelines, Audit audit)
+    PipelineController(PipelineService pipelines, Reconciliation reconciliation, Audit audit)
     {
         this.pipelines = requireNonNull(pipelines, "pipelines");
+        this.reconciliation = requireNonNull(reconciliation, "reconciliation");
         this.audit = requireNonNull(audit, "audit");
     }
 
@@ -62,19 +62,24 @@ class PipelineController
         return pipelines.runs().find(id).map(RunJson::of).orElseThrow(() -> new NotFoundException("No pipeline run with id " + id + "."));
     }
 
+    record ReconciliationJson(boolean consistent, List<String> lines, List<String> notes, List<String> differences) {}
+
+    /** What each layer holds compared with the database: what {@code ./cxr reconcile} prints. */
+    @GetMapping("/api/v1/pipelines/reconciliation")
+    ReconciliationJson reconcile()
+    {
+        Reconciliation.Report report = reconciliation.run();
+        audit.success("pipeline.reconcile", null, report.differences().size() + " difference(s)");
+        return new ReconciliationJson(report.consistent(), report.lines(), report.notes(), report.differences());
+    }
+
     @GetMapping("/api/v1/pipelines/runs")
     RunList list(@RequestParam(name = "stage", required = false) String stage, @RequestParam(name = "limit", defaultValue = "50") int limit)
     {
         if (limit < 1 || limit > 500) {
-            throw new IllegalArgumentException("limit must be between 1 and 500.");
+            throw new InvalidInputException("bad_parameter", "limit must be between 1 and 500.");
         }
         Optional<String> filter = Optional.ofNullable(stage).map(s -> Stage.of(s).id());
         return new RunList(pipelines.runs().recent(filter, limit).stream().map(RunJson::of).toList());
-    }
-
-    @ExceptionHandler(StageBusyException.class)
-    ResponseEntity<ApiError> busy(StageBusyException e)
-    {
-        return ResponseEntity.status(HttpStatus.CONFLICT).body(ApiError.of(409, "stage_busy", e.getMessage()));
     }
 }

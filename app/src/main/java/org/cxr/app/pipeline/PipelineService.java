@@ -1,13 +1,17 @@
 package org.cxr.app.pipeline;
 
+import org.cxr.lake.errors.Failures;
 import org.cxr.lake.pipeline.PipelineRun;
 import org.cxr.lake.pipeline.PipelineRuns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.retry.RetryListener;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.core.retry.Retryable;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -19,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
 
@@ -35,12 +40,12 @@ public final class PipelineService
 
     private final Map<Stage, StageTask> tasks = new EnumMap<>(Stage.class);
     private final PipelineRuns runs;
-    private final RetryPolicy retry;
+    private final RetrySettings retry;
     private final String holder;
     private final ExecutorService workers = Executors.newFixedThreadPool(3, daemon("cxr-pipeline"));
     private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(daemon("cxr-pipeline-lease"));
 
-    public PipelineService(List<StageTask> tasks, PipelineRuns runs, RetryPolicy retry)
+    public PipelineService(List<StageTask> tasks, PipelineRuns runs, RetrySettings retry)
     {
         for (StageTask task : tasks) {
             this.tasks.put(task.stage(), task);
@@ -51,9 +56,9 @@ public final class PipelineService
     }
 
     /** How transient faults are retried: at most {@code attempts} tries, waiting {@code firstDelay}, then twice as long. */
-    public record RetryPolicy(int attempts, Duration firstDelay)
+    public record RetrySettings(int attempts, Duration firstDelay)
     {
-        public RetryPolicy
+        public RetrySettings
         {
             if (attempts < 1) {
                 throw new IllegalArgumentException("attempts must be at least 1");
@@ -85,7 +90,7 @@ public final class PipelineService
     private long claim(Stage stage, String trigger)
     {
         if (!tasks.containsKey(stage)) {
-            throw new IllegalArgumentException("The " + stage.id() + " stage is not configured in this application.");
+            throw new IllegalStateException("The " + stage.id() + " stage is not configured in this application.");
         }
         long runId = runs.start(stage.id(), trigger);
         if (!runs.tryLease(stage.id(), runId, holder, LEASE)) {
@@ -100,32 +105,44 @@ public final class PipelineService
     {
         ScheduledFuture<?> renewal = renewals.scheduleAtFixedRate(() -> renewQuietly(stage, runId),
                 LEASE.toSeconds() / 3, LEASE.toSeconds() / 3, TimeUnit.SECONDS);
+        AtomicInteger attempts = new AtomicInteger();
         try {
-            Duration delay = retry.firstDelay();
-            for (int attempt = 1; ; attempt++) {
-                runs.attempt(runId, attempt);
-                try {
-                    StageTask.Outcome outcome = tasks.get(stage).run();
-                    runs.succeed(runId, outcome.rowsRead(), outcome.rowsWritten(), JSON.writeValueAsString(outcome.detail()));
-                    log.info("Pipeline run {} ({}) succeeded: {}", runId, stage.id(), outcome.detail());
-                    return;
-                }
-                catch (RuntimeException e) {
-                    if (attempt >= retry.attempts() || !Transient.is(e)) {
-                        runs.fail(runId, describe(e));
-                        log.warn("Pipeline run {} ({}) failed after {} attempt(s): {}", runId, stage.id(), attempt, describe(e));
-                        return;
-                    }
-                    log.info("Pipeline run {} ({}) attempt {} hit a transient fault, retrying in {}: {}", runId, stage.id(), attempt, delay, describe(e));
-                    sleep(delay);
-                    delay = delay.multipliedBy(2);
-                }
-            }
+            StageTask.Outcome outcome = retries(stage, runId).invoke(() -> {
+                runs.attempt(runId, attempts.incrementAndGet());
+                return tasks.get(stage).run();
+            });
+            runs.succeed(runId, outcome.rowsRead(), outcome.rowsWritten(), JSON.writeValueAsString(outcome.detail()));
+            log.info("Pipeline run {} ({}) succeeded: {}", runId, stage.id(), outcome.detail());
+        }
+        catch (RuntimeException e) {
+            runs.fail(runId, describe(e));
+            log.warn("Pipeline run {} ({}) failed after {} attempt(s): {}", runId, stage.id(), attempts.get(), describe(e));
         }
         finally {
             renewal.cancel(false);
             runs.releaseLease(stage.id(), runId);
         }
+    }
+
+    /** Faults that may pass by themselves (storage or network trouble, not bad data or bugs) are tried again. */
+    private RetryTemplate retries(Stage stage, long runId)
+    {
+        RetryTemplate template = new RetryTemplate(RetryPolicy.builder()
+                .predicate(Failures::isTransient)
+                .maxRetries(retry.attempts() - 1)
+                .delay(retry.firstDelay())
+                .multiplier(2)
+                .maxDelay(retry.firstDelay().multipliedBy(1L << Math.min(20, retry.attempts())))
+                .build());
+        template.setRetryListener(new RetryListener()
+        {
+            @Override
+            public void onRetryFailure(RetryPolicy policy, Retryable<?> retryable, Throwable failure)
+            {
+                log.info("Pipeline run {} ({}) hit a transient fault, retrying: {}", runId, stage.id(), describe(failure));
+            }
+        });
+        return template;
     }
 
     private void renewQuietly(Stage stage, long runId)
@@ -144,17 +161,6 @@ public final class PipelineService
         return e.getCause() != null && e.getCause() != e && e.getCause().getMessage() != null
                 ? message + " (cause: " + e.getCause().getMessage() + ")"
                 : message;
-    }
-
-    private static void sleep(Duration delay)
-    {
-        try {
-            Thread.sleep(delay.toMillis());
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to retry", e);
-        }
     }
 
     private static String hostName()
@@ -181,30 +187,5 @@ public final class PipelineService
     {
         workers.shutdown();
         renewals.shutdownNow();
-    }
-
-    /** Faults that may pass by themselves: storage or network trouble, not bad data or bugs. */
-    static final class Transient
-    {
-        private Transient() {}
-
-        static boolean is(Throwable e)
-        {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof org.springframework.dao.TransientDataAccessException
-                        || t instanceof org.springframework.dao.DataAccessResourceFailureException
-                        || t instanceof java.sql.SQLTransientException
-                        || t instanceof java.net.ConnectException
-                        || t instanceof java.net.SocketTimeoutException
-                        || t instanceof UncheckedIOException
-                        || t.getClass().getName().startsWith("software.amazon.awssdk.core.exception.SdkClientException")
-                        || t.getClass().getName().equals("com.mongodb.MongoSocketException")
-                        || t.getClass().getName().startsWith("com.mongodb.MongoSocket")
-                        || t.getClass().getName().equals("com.mongodb.MongoTimeoutException")) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 }

@@ -1,16 +1,17 @@
 package org.cxr.app.pipeline;
 
 import org.cxr.backup.BackupCatalog;
-import org.cxr.backup.BackupConfig;
+import org.cxr.backup.BackupOptions;
 import org.cxr.backup.BackupVerifier;
 import org.cxr.backup.Manifest;
-import org.cxr.lake.db.Database;
+import org.cxr.lake.sql.Database;
+import org.cxr.lake.LakeCounts;
+import org.cxr.lake.LakeRows;
 import org.cxr.lake.pipeline.Watermark;
 import org.cxr.lake.pipeline.Watermarks;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.warehouse.WarehouseCounts;
 import org.cxr.warehouse.WarehouseReader;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,15 +34,15 @@ public final class Reconciliation
 {
     private final Database database;
     private final ObjectStore store;
-    private final BackupConfig backupConfig;
+    private final BackupOptions backupOptions;
     private final WarehouseConnection warehouse;
     private final Path dataMart;
 
-    public Reconciliation(Database database, ObjectStore store, BackupConfig backupConfig, WarehouseConnection warehouse, Path dataMart)
+    public Reconciliation(Database database, ObjectStore store, BackupOptions backupOptions, WarehouseConnection warehouse, Path dataMart)
     {
         this.database = requireNonNull(database, "database");
         this.store = requireNonNull(store, "store");
-        this.backupConfig = requireNonNull(backupConfig, "backupConfig");
+        this.backupOptions = requireNonNull(backupOptions, "backupOptions");
         this.warehouse = requireNonNull(warehouse, "warehouse");
         this.dataMart = requireNonNull(dataMart, "dataMart");
     }
@@ -60,36 +61,32 @@ public final class Reconciliation
         List<String> lines = new ArrayList<>();
         List<String> differences = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        JdbcClient jdbc = JdbcClient.create(database.dataSource());
+        LakeRows rows = new LakeRows(database);
         Watermarks watermarks = new Watermarks(database, Clock.systemUTC());
 
-        long images = count(jdbc, "SELECT COUNT(*) FROM image");
-        long inferences = count(jdbc, "SELECT COUNT(*) FROM inference");
-        long boxes = count(jdbc, "SELECT COUNT(*) FROM predicted_box");
-        lines.add("database: %d images, %d inferences, %d predicted boxes".formatted(images, inferences, boxes));
+        LakeCounts all = rows.counts();
+        lines.add("database: %d images, %d inferences, %d predicted boxes".formatted(all.images(), all.inferences(), all.predictedBoxes()));
 
         // Backup: every row up to the backup watermark must be in a verified manifest, byte for byte.
         Watermark backupMark = watermarks.read("backup");
-        List<Manifest> manifests = new BackupCatalog(store, backupConfig).manifests();
+        List<Manifest> manifests = new BackupCatalog(store, backupOptions).manifests();
         long backedImages = manifests.stream().mapToLong(m -> m.rows().images()).sum();
         long backedInferences = manifests.stream().mapToLong(m -> m.rows().inferences()).sum();
         long backedBoxes = manifests.stream().mapToLong(m -> m.rows().predictedBoxes()).sum();
         lines.add("backup: %d manifests, %d images, %d inferences, %d predicted boxes (watermark: inference %d)"
                 .formatted(manifests.size(), backedImages, backedInferences, backedBoxes, backupMark.inferenceId()));
-        long dbImagesInBackupRange = count(jdbc, "SELECT COUNT(*) FROM image WHERE id <= ?", backupMark.imageId());
-        long dbInferencesInBackupRange = count(jdbc, "SELECT COUNT(*) FROM inference WHERE id <= ?", backupMark.inferenceId());
-        long dbBoxesInBackupRange = count(jdbc, "SELECT COUNT(*) FROM predicted_box WHERE inference_id <= ?", backupMark.inferenceId());
-        compare(differences, notes, "backup", "images", dbImagesInBackupRange, backedImages);
-        compare(differences, notes, "backup", "inferences", dbInferencesInBackupRange, backedInferences);
-        compare(differences, notes, "backup", "predicted boxes", dbBoxesInBackupRange, backedBoxes);
+        LakeCounts inBackupRange = rows.countsUpTo(backupMark);
+        compare(differences, notes, "backup", "images", inBackupRange.images(), backedImages);
+        compare(differences, notes, "backup", "inferences", inBackupRange.inferences(), backedInferences);
+        compare(differences, notes, "backup", "predicted boxes", inBackupRange.predictedBoxes(), backedBoxes);
         BackupVerifier verifier = new BackupVerifier(store);
         for (Manifest manifest : manifests) {
             for (String problem : verifier.problems(manifest)) {
                 differences.add("backup run " + manifest.runId() + ": " + problem);
             }
         }
-        if (inferences > dbInferencesInBackupRange) {
-            notes.add("%d inference(s) are newer than the last backup; the next backup run takes them".formatted(inferences - dbInferencesInBackupRange));
+        if (all.inferences() > inBackupRange.inferences()) {
+            notes.add("%d inference(s) are newer than the last backup; the next backup run takes them".formatted(all.inferences() - inBackupRange.inferences()));
         }
 
         // Warehouse: every inference up to its watermark is nested in its image's document.
@@ -97,12 +94,10 @@ public final class Reconciliation
         WarehouseCounts stored = new WarehouseReader(warehouse.database()).counts();
         lines.add("warehouse: %d documents, %d inferences, %d boxes (watermark: inference %d)"
                 .formatted(stored.documents(), stored.inferences(), stored.boxes(), warehouseMark.inferenceId()));
-        long dbWarehouseInferences = count(jdbc, "SELECT COUNT(*) FROM inference WHERE id <= ?", warehouseMark.inferenceId());
-        long dbWarehouseBoxes = count(jdbc, "SELECT COUNT(*) FROM predicted_box WHERE inference_id <= ?", warehouseMark.inferenceId());
-        long dbWarehouseImages = count(jdbc, "SELECT COUNT(DISTINCT image_id) FROM inference WHERE id <= ?", warehouseMark.inferenceId());
-        compare(differences, notes, "warehouse", "documents (images)", dbWarehouseImages, stored.documents());
-        compare(differences, notes, "warehouse", "inferences", dbWarehouseInferences, stored.inferences());
-        compare(differences, notes, "warehouse", "boxes", dbWarehouseBoxes, stored.boxes());
+        LakeCounts inWarehouseRange = rows.countsUpTo(warehouseMark);
+        compare(differences, notes, "warehouse", "documents (images)", inWarehouseRange.imagesWithInferences(), stored.documents());
+        compare(differences, notes, "warehouse", "inferences", inWarehouseRange.inferences(), stored.inferences());
+        compare(differences, notes, "warehouse", "boxes", inWarehouseRange.predictedBoxes(), stored.boxes());
 
         // Data mart: one COCO image per warehouse document.
         Path train = dataMart.resolve("annotations/train.json");
@@ -132,11 +127,6 @@ public final class Reconciliation
         else if (actual > expected) {
             notes.add("%s holds %d %s no longer in the database (purged after backup, or restored elsewhere)".formatted(layer, actual - expected, what));
         }
-    }
-
-    private static long count(JdbcClient jdbc, String sql, Object... params)
-    {
-        return jdbc.sql(sql).params(params).query(Long.class).single();
     }
 
     /** Images and annotations in a COCO file, read as a stream so a large export needs no memory. */

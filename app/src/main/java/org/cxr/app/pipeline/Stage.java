@@ -1,5 +1,6 @@
 package org.cxr.app.pipeline;
 
+import org.cxr.lake.errors.InvalidInputException;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -16,6 +17,6 @@ public enum Stage
     public static Stage of(String id)
     {
         return Arrays.stream(values()).filter(s -> s.id().equals(id)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("No pipeline stage '" + id + "'; the stages are backup, warehouse and datamart."));
+                .orElseThrow(() -> new InvalidInputException("unknown_stage", "No pipeline stage '" + id + "'; the stages are backup, warehouse and datamart."));
     }
 }

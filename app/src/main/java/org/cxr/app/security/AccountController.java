@@ -1,9 +1,10 @@
 package org.cxr.app.security;
 
+import org.cxr.lake.errors.NotFoundException;
+import org.cxr.lake.errors.InvalidInputException;
+import org.cxr.lake.errors.ForbiddenException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.cxr.app.audit.Audit;
-import org.cxr.app.server.BadRequestException;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -66,7 +67,7 @@ class AccountController
     {
         Accounts.Credentials credentials = credentials(authentication);
         if (change == null || change.currentPassword() == null || !passwords.matches(change.currentPassword(), credentials.passwordHash())) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST, "wrong_password", "The current password is not right.");
+            throw new InvalidInputException("wrong_password", "The current password is not right.");
         }
         accounts.setPasswordHash(credentials.account().username(), passwords.encode(AccountRules.password(change.newPassword())));
         audit.success("user.password", credentials.account().username());
@@ -95,7 +96,7 @@ class AccountController
     ResponseEntity<Void> revoke(Authentication authentication, @PathVariable("id") long id)
     {
         if (!tokens.revoke(credentials(authentication).account(), id)) {
-            throw new BadRequestException(HttpStatus.NOT_FOUND, "not_found", "You have no unrevoked token with id " + id + ".");
+            throw new NotFoundException("You have no unrevoked token with id " + id + ".");
         }
         audit.success("token.revoke", "token/" + id);
         return ResponseEntity.noContent().build();
@@ -103,7 +104,7 @@ class AccountController
 
     private Accounts.Credentials credentials(Authentication authentication)
     {
-        return accounts.credentials(authentication.getName()).orElseThrow(() -> new BadRequestException(HttpStatus.FORBIDDEN, "no_account",
+        return accounts.credentials(authentication.getName()).orElseThrow(() -> new ForbiddenException("no_account",
                 "'" + authentication.getName() + "' is not a user account (the CLI's local token has none)."));
     }
 }

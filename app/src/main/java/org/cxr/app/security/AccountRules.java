@@ -1,5 +1,6 @@
 package org.cxr.app.security;
 
+import org.cxr.lake.errors.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -18,11 +19,11 @@ final class AccountRules
     static String username(String username)
     {
         if (username == null) {
-            throw new IllegalArgumentException("A user name is required.");
+            throw new InvalidInputException("bad_username", "A user name is required.");
         }
         String normal = username.strip().toLowerCase(Locale.ROOT);
         if (!USERNAME.matcher(normal).matches()) {
-            throw new IllegalArgumentException("A user name has 2 to 63 characters: letters, digits, '.', '_', '@' or '-', starting with a letter or digit.");
+            throw new InvalidInputException("bad_username", "A user name has 2 to 63 characters: letters, digits, '.', '_', '@' or '-', starting with a letter or digit.");
         }
         return normal;
     }
@@ -30,10 +31,10 @@ final class AccountRules
     static String password(String password)
     {
         if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
-            throw new IllegalArgumentException("A password has at least " + MIN_PASSWORD_LENGTH + " characters.");
+            throw new InvalidInputException("bad_password", "A password has at least " + MIN_PASSWORD_LENGTH + " characters.");
         }
         if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
-            throw new IllegalArgumentException("A password has at most " + MAX_PASSWORD_BYTES + " bytes (UTF-8).");
+            throw new InvalidInputException("bad_password", "A password has at most " + MAX_PASSWORD_BYTES + " bytes (UTF-8).");
         }
         return password;
     }

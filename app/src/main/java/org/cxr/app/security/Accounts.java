@@ -1,12 +1,10 @@
 package org.cxr.app.security;
 
-import org.cxr.app.server.BadRequestException;
-import org.cxr.lake.db.Database;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.cxr.lake.errors.NotFoundException;
+import org.cxr.lake.errors.InvalidInputException;
+import org.cxr.lake.errors.ConflictException;
+import org.cxr.lake.sql.Database;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 
@@ -30,15 +28,11 @@ public final class Accounts
     private static final String SELECT_USERS = "SELECT u.id, u.username, u.password_hash, u.enabled, u.created_at, u.locked_until FROM app_user u";
 
     private final Database database;
-    private final JdbcClient jdbc;
-    private final TransactionTemplate transactions;
     private final Clock clock;
 
     public Accounts(Database database, Clock clock)
     {
         this.database = requireNonNull(database, "database");
-        this.jdbc = JdbcClient.create(database.dataSource());
-        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(database.dataSource()));
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -47,12 +41,12 @@ public final class Accounts
 
     public long count()
     {
-        return jdbc.sql("SELECT COUNT(*) FROM app_user").query(Long.class).single();
+        return database.jdbc().sql("SELECT COUNT(*) FROM app_user").query(Long.class).single();
     }
 
     public Optional<Credentials> credentials(String username)
     {
-        return jdbc.sql(SELECT_USERS + " WHERE u.username = :username")
+        return database.jdbc().sql(SELECT_USERS + " WHERE u.username = :username")
                 .param("username", username)
                 .query((resultSet, row) -> row(resultSet))
                 .optional()
@@ -67,7 +61,7 @@ public final class Accounts
     /** Every user, by name. */
     public List<Account> all()
     {
-        List<Row> rows = jdbc.sql(SELECT_USERS + " ORDER BY u.username")
+        List<Row> rows = database.jdbc().sql(SELECT_USERS + " ORDER BY u.username")
                 .query((resultSet, row) -> row(resultSet))
                 .list();
         Map<Long, Set<Role>> roles = roles(rows.stream().map(Row::id).toList());
@@ -79,17 +73,17 @@ public final class Accounts
     {
         requireNonNull(passwordHash, "passwordHash");
         requireRoles(roles);
-        return transactions.execute(status -> {
+        return database.inTransaction(() -> {
             KeyHolder keys = new GeneratedKeyHolder();
             try {
-                jdbc.sql("INSERT INTO app_user (username, password_hash, enabled, created_at) VALUES (:username, :hash, TRUE, :createdAt)")
+                database.jdbc().sql("INSERT INTO app_user (username, password_hash, enabled, created_at) VALUES (:username, :hash, TRUE, :createdAt)")
                         .param("username", username)
                         .param("hash", passwordHash)
                         .param("createdAt", database.dialect().timestamp(clock.instant()))
                         .update(keys, "id");
             }
             catch (DuplicateKeyException e) {
-                throw new BadRequestException(HttpStatus.CONFLICT, "user_exists", "A user named '" + username + "' exists already.");
+                throw new ConflictException("user_exists", "A user named '" + username + "' exists already.");
             }
             long id = requireNonNull(keys.getKey(), "generated id").longValue();
             insertRoles(id, roles);
@@ -100,9 +94,9 @@ public final class Accounts
     public Account setRoles(String username, Set<Role> roles)
     {
         requireRoles(roles);
-        return transactions.execute(status -> {
+        return database.inTransaction(() -> {
             long id = id(username);
-            jdbc.sql("DELETE FROM app_user_role WHERE user_id = :id").param("id", id).update();
+            database.jdbc().sql("DELETE FROM app_user_role WHERE user_id = :id").param("id", id).update();
             insertRoles(id, roles);
             return find(username).orElseThrow();
         });
@@ -125,17 +119,17 @@ public final class Accounts
      */
     public boolean recordWrongPassword(String username, int limit, Duration lockFor)
     {
-        return Boolean.TRUE.equals(transactions.execute(status -> {
-            int updated = jdbc.sql("UPDATE app_user SET failed_sign_ins = failed_sign_ins + 1 WHERE username = :username")
+        return Boolean.TRUE.equals(database.inTransaction(() -> {
+            int updated = database.jdbc().sql("UPDATE app_user SET failed_sign_ins = failed_sign_ins + 1 WHERE username = :username")
                     .param("username", username).update();
             if (updated == 0) {
                 return false;
             }
-            int failures = jdbc.sql("SELECT failed_sign_ins FROM app_user WHERE username = :username").param("username", username).query(Integer.class).single();
+            int failures = database.jdbc().sql("SELECT failed_sign_ins FROM app_user WHERE username = :username").param("username", username).query(Integer.class).single();
             if (failures < limit) {
                 return false;
             }
-            jdbc.sql("UPDATE app_user SET failed_sign_ins = 0, locked_until = :until WHERE username = :username")
+            database.jdbc().sql("UPDATE app_user SET failed_sign_ins = 0, locked_until = :until WHERE username = :username")
                     .param("until", database.dialect().timestamp(clock.instant().plus(lockFor)))
                     .param("username", username)
                     .update();
@@ -146,18 +140,18 @@ public final class Accounts
     /** A right password ends the count of wrong ones. */
     public void recordRightPassword(String username)
     {
-        jdbc.sql("UPDATE app_user SET failed_sign_ins = 0 WHERE username = :username AND failed_sign_ins > 0").param("username", username).update();
+        database.jdbc().sql("UPDATE app_user SET failed_sign_ins = 0 WHERE username = :username AND failed_sign_ins > 0").param("username", username).update();
     }
 
     /** Lifts a lock (an administrator enabled the user or reset their password). */
     public void unlock(String username)
     {
-        jdbc.sql("UPDATE app_user SET failed_sign_ins = 0, locked_until = NULL WHERE username = :username").param("username", username).update();
+        database.jdbc().sql("UPDATE app_user SET failed_sign_ins = 0, locked_until = NULL WHERE username = :username").param("username", username).update();
     }
 
     private void update(String sql, String username, Object value)
     {
-        int updated = jdbc.sql(sql).param("value", value).param("username", username).update();
+        int updated = database.jdbc().sql(sql).param("value", value).param("username", username).update();
         if (updated == 0) {
             throw noSuchUser(username);
         }
@@ -165,14 +159,14 @@ public final class Accounts
 
     private long id(String username)
     {
-        return jdbc.sql("SELECT id FROM app_user WHERE username = :username").param("username", username)
+        return database.jdbc().sql("SELECT id FROM app_user WHERE username = :username").param("username", username)
                 .query(Long.class).optional().orElseThrow(() -> noSuchUser(username));
     }
 
     private void insertRoles(long id, Set<Role> roles)
     {
         for (Role role : EnumSet.copyOf(roles)) {
-            jdbc.sql("INSERT INTO app_user_role (user_id, role) VALUES (:id, :role)").param("id", id).param("role", role.name()).update();
+            database.jdbc().sql("INSERT INTO app_user_role (user_id, role) VALUES (:id, :role)").param("id", id).param("role", role.name()).update();
         }
     }
 
@@ -182,7 +176,7 @@ public final class Accounts
         if (ids.isEmpty()) {
             return roles;
         }
-        jdbc.sql("SELECT user_id, role FROM app_user_role WHERE user_id IN (:ids)")
+        database.jdbc().sql("SELECT user_id, role FROM app_user_role WHERE user_id IN (:ids)")
                 .param("ids", ids)
                 .query((resultSet, row) -> Map.entry(resultSet.getLong("user_id"), Role.valueOf(resultSet.getString("role"))))
                 .list()
@@ -193,13 +187,13 @@ public final class Accounts
     private static void requireRoles(Set<Role> roles)
     {
         if (roles == null || roles.isEmpty()) {
-            throw new IllegalArgumentException("A user needs at least one role: uploader, radiologist, data-engineer or admin.");
+            throw new InvalidInputException("no_role", "A user needs at least one role: uploader, radiologist, data-engineer or admin.");
         }
     }
 
-    static BadRequestException noSuchUser(String username)
+    static NotFoundException noSuchUser(String username)
     {
-        return new BadRequestException(HttpStatus.NOT_FOUND, "not_found", "No user named '" + username + "'.");
+        return new NotFoundException("No user named '" + username + "'.");
     }
 
     private Row row(ResultSet resultSet)

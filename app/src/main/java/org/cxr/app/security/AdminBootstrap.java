@@ -2,7 +2,7 @@ package org.cxr.app.security;
 
 import org.cxr.app.audit.Audit;
 import org.cxr.app.audit.AuditEvent.Outcome;
-import org.cxr.app.server.BadRequestException;
+import org.cxr.lake.errors.ConflictException;
 import org.cxr.app.server.CxrProperties;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -60,7 +60,7 @@ final class AdminBootstrap
         try {
             accounts.create(ADMIN_USERNAME, passwords.encode(password), EnumSet.of(Role.ADMIN));
         }
-        catch (BadRequestException e) {
+        catch (ConflictException e) {
             // Another instance on the same database created it first.
             return;
         }

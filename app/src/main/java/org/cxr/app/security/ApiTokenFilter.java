@@ -4,9 +4,8 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.dao.DataAccessException;
+import org.cxr.lake.errors.Failures;
 import org.springframework.http.HttpHeaders;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -64,9 +63,12 @@ final class ApiTokenFilter
         try {
             authentication = localToken.authenticate(token).or(() -> tokens.authenticate(token).map(ApiTokenFilter::signedIn));
         }
-        catch (DataAccessException | CannotCreateTransactionException e) {
+        catch (RuntimeException e) {
+            if (!Failures.isDatabaseUnavailable(e)) {
+                throw e;
+            }
             logger.warn("Cannot check an API token, the database is unavailable: " + e);
-            entryPoint.databaseUnavailable(response);
+            entryPoint.databaseUnavailable(request, response);
             return;
         }
         if (authentication.isEmpty()) {

@@ -1,7 +1,7 @@
 package org.cxr.app.security;
 
-import org.cxr.lake.db.Database;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.cxr.lake.errors.InvalidInputException;
+import org.cxr.lake.sql.Database;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 
@@ -34,7 +34,6 @@ public final class ApiTokens
     private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
 
     private final Database database;
-    private final JdbcClient jdbc;
     private final Accounts accounts;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
@@ -43,7 +42,6 @@ public final class ApiTokens
     public ApiTokens(Database database, Accounts accounts, Clock clock)
     {
         this.database = requireNonNull(database, "database");
-        this.jdbc = JdbcClient.create(database.dataSource());
         this.accounts = requireNonNull(accounts, "accounts");
         this.clock = requireNonNull(clock, "clock");
     }
@@ -58,14 +56,14 @@ public final class ApiTokens
     {
         requireNonNull(owner, "owner");
         if (name == null || name.isBlank() || name.strip().length() > MAX_NAME_LENGTH) {
-            throw new IllegalArgumentException("A token needs a name of 1 to " + MAX_NAME_LENGTH + " characters, such as 'airflow'.");
+            throw new InvalidInputException("bad_token_name", "A token needs a name of 1 to " + MAX_NAME_LENGTH + " characters, such as 'airflow'.");
         }
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         Instant now = clock.instant();
         KeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO api_token (user_id, name, token_sha256, created_at) VALUES (:userId, :name, :hash, :createdAt)")
+        database.jdbc().sql("INSERT INTO api_token (user_id, name, token_sha256, created_at) VALUES (:userId, :name, :hash, :createdAt)")
                 .param("userId", owner.id())
                 .param("name", name.strip())
                 .param("hash", sha256(token))
@@ -80,7 +78,7 @@ public final class ApiTokens
         if (token == null || !token.startsWith(PREFIX) || token.length() > 200) {
             return Optional.empty();
         }
-        Optional<Owner> owner = jdbc.sql("""
+        Optional<Owner> owner = database.jdbc().sql("""
                         SELECT t.id, u.username FROM api_token t JOIN app_user u ON u.id = t.user_id
                         WHERE t.token_sha256 = :hash AND t.revoked_at IS NULL AND u.enabled = TRUE
                         """)
@@ -93,7 +91,7 @@ public final class ApiTokens
 
     public List<TokenInfo> list(Account owner)
     {
-        return jdbc.sql("SELECT id, name, created_at, last_used_at, revoked_at FROM api_token WHERE user_id = :userId ORDER BY id")
+        return database.jdbc().sql("SELECT id, name, created_at, last_used_at, revoked_at FROM api_token WHERE user_id = :userId ORDER BY id")
                 .param("userId", owner.id())
                 .query((resultSet, row) -> new TokenInfo(resultSet.getLong("id"), resultSet.getString("name"),
                         database.dialect().readTimestamp(resultSet, "created_at"),
@@ -105,7 +103,7 @@ public final class ApiTokens
     /** Revokes one of the owner's tokens; false if the owner has no such unrevoked token. */
     public boolean revoke(Account owner, long tokenId)
     {
-        return jdbc.sql("UPDATE api_token SET revoked_at = :now WHERE id = :id AND user_id = :userId AND revoked_at IS NULL")
+        return database.jdbc().sql("UPDATE api_token SET revoked_at = :now WHERE id = :id AND user_id = :userId AND revoked_at IS NULL")
                 .param("now", database.dialect().timestamp(clock.instant()))
                 .param("id", tokenId)
                 .param("userId", owner.id())
@@ -120,7 +118,7 @@ public final class ApiTokens
             return;
         }
         lastUsedWritten.put(tokenId, now);
-        jdbc.sql("UPDATE api_token SET last_used_at = :now WHERE id = :id")
+        database.jdbc().sql("UPDATE api_token SET last_used_at = :now WHERE id = :id")
                 .param("now", database.dialect().timestamp(now)).param("id", tokenId).update();
     }
 

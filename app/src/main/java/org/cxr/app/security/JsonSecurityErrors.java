@@ -4,10 +4,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.cxr.app.audit.Audit;
 import org.cxr.app.audit.AuditEvent.Outcome;
-import org.cxr.app.server.ApiError;
-import org.springframework.dao.DataAccessException;
+import org.cxr.app.server.Problems;
+import org.cxr.lake.errors.Failures;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
@@ -45,18 +46,18 @@ final class JsonSecurityErrors
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException
     {
-        if (e instanceof InternalAuthenticationServiceException && e.getCause() instanceof DataAccessException) {
+        if (e instanceof InternalAuthenticationServiceException && Failures.isDatabaseUnavailable(e.getCause())) {
             // A password could not be checked because the database is down: not the caller's fault.
-            databaseUnavailable(response);
+            databaseUnavailable(request, response);
             return;
         }
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"cxr\"");
         if (e instanceof LockedException) {
-            write(response, ApiError.of(401, "account_locked", "This account refuses passwords for " + WrongPasswordLimit.LOCK.toMinutes()
+            write(request, response, Problems.of(HttpStatus.UNAUTHORIZED, "account_locked", "This account refuses passwords for " + WrongPasswordLimit.LOCK.toMinutes()
                     + " minutes after " + WrongPasswordLimit.LIMIT + " wrong ones in a row; an administrator can lift the lock."));
             return;
         }
-        write(response, ApiError.of(401, "unauthenticated",
+        write(request, response, Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
                 "Sign in first: send a personal API token (Authorization: Bearer cxr_...) or a user name and password (HTTP Basic)."));
     }
 
@@ -71,22 +72,22 @@ final class JsonSecurityErrors
             return;
         }
         audit.record("access.denied", request.getMethod() + " " + request.getRequestURI(), Outcome.DENIED, null);
-        write(response, ApiError.of(403, "forbidden", "Your roles do not allow " + request.getMethod() + " " + request.getRequestURI()
+        write(request, response, Problems.of(HttpStatus.FORBIDDEN, "forbidden", "Your roles do not allow " + request.getMethod() + " " + request.getRequestURI()
                 + " (or the request lacks its CSRF token)."));
     }
 
     /** Signing in needs the database; while it is down, say so as every other request does. */
-    void databaseUnavailable(HttpServletResponse response)
+    void databaseUnavailable(HttpServletRequest request, HttpServletResponse response)
             throws IOException
     {
-        write(response, ApiError.databaseUnavailable());
+        write(request, response, Problems.databaseUnavailable());
     }
 
-    private void write(HttpServletResponse response, ApiError error)
+    private void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
             throws IOException
     {
-        response.setStatus(error.status());
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.getOutputStream().write(json.writeValueAsBytes(error));
+        response.setStatus(problem.getStatus());
+        response.setContentType(Problems.MEDIA_TYPE);
+        response.getOutputStream().write(json.writeValueAsBytes(Problems.body(problem, request.getRequestURI())));
     }
 }

@@ -1,5 +1,6 @@
 package org.cxr.app.security;
 
+import org.cxr.lake.errors.InvalidInputException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -59,6 +60,6 @@ public enum Role
     {
         String normal = name.strip().toUpperCase(Locale.ROOT).replace('-', '_');
         return Arrays.stream(values()).filter(role -> role.name().equals(normal)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("No role '" + name + "'; the roles are uploader, radiologist, data-engineer and admin."));
+                .orElseThrow(() -> new InvalidInputException("unknown_role", "No role '" + name + "'; the roles are uploader, radiologist, data-engineer and admin."));
     }
 }

@@ -2,7 +2,7 @@ package org.cxr.app.security;
 
 import org.cxr.app.audit.Audit;
 import org.cxr.app.server.CxrProperties;
-import org.cxr.lake.db.Database;
+import org.cxr.lake.sql.Database;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;

@@ -5,7 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-import org.springframework.dao.DataAccessException;
+import org.cxr.lake.errors.Failures;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -50,7 +50,10 @@ final class SessionAccountCheck
         try {
             account = accounts.find(authentication.getName());
         }
-        catch (DataAccessException e) {
+        catch (RuntimeException e) {
+            if (!Failures.isDatabaseUnavailable(e)) {
+                throw e;
+            }
             // The database is down: the request will find out and answer 503 by itself.
             chain.doFilter(request, response);
             return;

@@ -1,9 +1,9 @@
 package org.cxr.app.security;
 
+import org.cxr.lake.errors.InvalidInputException;
+import org.cxr.lake.errors.ConflictException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.cxr.app.audit.Audit;
-import org.cxr.app.server.BadRequestException;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -65,7 +65,7 @@ class UserAdminController
     ResponseEntity<UserJson> create(@RequestBody NewUser user)
     {
         if (user == null) {
-            throw new IllegalArgumentException("Send a user as JSON: {\"username\": ..., \"password\": ..., \"roles\": [...]}.");
+            throw new InvalidInputException("bad_body", "Send a user as JSON: {\"username\": ..., \"password\": ..., \"roles\": [...]}.");
         }
         String username = AccountRules.username(user.username());
         Set<Role> roles = roles(user.roles());
@@ -79,7 +79,7 @@ class UserAdminController
     UserJson change(Authentication authentication, @PathVariable("username") String name, @RequestBody UserChange change)
     {
         if (change == null) {
-            throw new IllegalArgumentException("Send the changes as JSON: {\"roles\": [...], \"enabled\": true|false, \"password\": ...}.");
+            throw new InvalidInputException("bad_body", "Send the changes as JSON: {\"roles\": [...], \"enabled\": true|false, \"password\": ...}.");
         }
         String username = AccountRules.username(name);
         Account account = accounts.find(username).orElseThrow(() -> Accounts.noSuchUser(username));
@@ -87,14 +87,14 @@ class UserAdminController
         if (change.roles() != null) {
             Set<Role> roles = roles(change.roles());
             if (self && !roles.contains(Role.ADMIN)) {
-                throw new BadRequestException(HttpStatus.CONFLICT, "own_admin_role", "You cannot take the admin role from yourself; ask another administrator.");
+                throw new ConflictException("own_admin_role", "You cannot take the admin role from yourself; ask another administrator.");
             }
             account = accounts.setRoles(username, roles);
             audit.success("user.roles", username, "roles " + roles(account));
         }
         if (change.enabled() != null) {
             if (self && !change.enabled()) {
-                throw new BadRequestException(HttpStatus.CONFLICT, "own_account", "You cannot disable your own account.");
+                throw new ConflictException("own_account", "You cannot disable your own account.");
             }
             if (change.enabled()) {
                 accounts.unlock(username);
@@ -114,7 +114,7 @@ class UserAdminController
     private static Set<Role> roles(List<String> names)
     {
         if (names == null || names.isEmpty()) {
-            throw new IllegalArgumentException("A user needs at least one role: uploader, radiologist, data-engineer or admin.");
+            throw new InvalidInputException("no_role", "A user needs at least one role: uploader, radiologist, data-engineer or admin.");
         }
         Set<Role> roles = EnumSet.noneOf(Role.class);
         names.forEach(name -> roles.add(Role.of(String.valueOf(name))));

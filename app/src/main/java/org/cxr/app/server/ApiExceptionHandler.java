@@ -1,13 +1,22 @@
 package org.cxr.app.server;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.cxr.detector.image.ImageRejectedException;
+import org.cxr.lake.errors.ConflictException;
+import org.cxr.lake.errors.DomainException;
+import org.cxr.lake.errors.Failures;
+import org.cxr.lake.errors.ForbiddenException;
+import org.cxr.lake.errors.InvalidInputException;
+import org.cxr.lake.errors.NotFoundException;
+import org.cxr.lake.errors.TooLargeException;
+import org.cxr.lake.errors.UnsupportedContentException;
+import org.cxr.lake.errors.UnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -18,122 +27,144 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
-import software.amazon.awssdk.core.exception.SdkException;
+
+import java.net.URI;
+import java.util.Locale;
 
 /**
- * Turns every failure into a JSON {@link ApiError}: the caller's mistakes into 4xx with what to fix, a store that is
- * down into 503, anything else into 500 with a generic message (details go to the log, never to the client).
+ * The one place where failures become HTTP answers: each kind of domain failure has its status, the caller's mistakes
+ * a 4xx that says what to fix, a store that does not answer a 503, anything else a 500 with a fixed message (details go
+ * to the log, never to the client).
  */
 @RestControllerAdvice
 public class ApiExceptionHandler
 {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
-    @ExceptionHandler(ImageRejectedException.class)
-    ResponseEntity<ApiError> rejectedImage(ImageRejectedException e)
+    @ExceptionHandler(DomainException.class)
+    ResponseEntity<ProblemDetail> domain(DomainException e, HttpServletRequest request)
     {
-        HttpStatus status = switch (e.reason()) {
+        HttpStatus status = statusOf(e);
+        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+            log.warn("Storage unavailable: {} ({})", e.getMessage(), e.getCause() == null ? "no cause" : e.getCause().toString());
+        }
+        return respond(request, Problems.of(status, e.code(), e.getMessage(), e.details()));
+    }
+
+    /** Each kind of domain failure's one status. */
+    static HttpStatus statusOf(DomainException e)
+    {
+        if (e instanceof NotFoundException) {
+            return HttpStatus.NOT_FOUND;
+        }
+        if (e instanceof ConflictException) {
+            return HttpStatus.CONFLICT;
+        }
+        if (e instanceof InvalidInputException) {
+            return HttpStatus.BAD_REQUEST;
+        }
+        if (e instanceof TooLargeException) {
+            return HttpStatus.CONTENT_TOO_LARGE;
+        }
+        if (e instanceof UnsupportedContentException) {
+            return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+        }
+        if (e instanceof ForbiddenException) {
+            return HttpStatus.FORBIDDEN;
+        }
+        if (e instanceof UnavailableException) {
+            return HttpStatus.SERVICE_UNAVAILABLE;
+        }
+        throw new IllegalStateException("a kind of domain failure without a status: " + e.getClass().getName());
+    }
+
+    @ExceptionHandler(ImageRejectedException.class)
+    ResponseEntity<ProblemDetail> rejectedImage(ImageRejectedException e, HttpServletRequest request)
+    {
+        return respond(request, Problems.of(statusOf(e.reason()), "image_" + e.reason().name().toLowerCase(Locale.ROOT), e.getMessage()));
+    }
+
+    /** How each reason the detector refuses an image is answered; the upload's own refusals use the same. */
+    public static HttpStatus statusOf(ImageRejectedException.Reason reason)
+    {
+        return switch (reason) {
             case UNSUPPORTED_FORMAT -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
             case TOO_MANY_PIXELS -> HttpStatus.CONTENT_TOO_LARGE;
             case EMPTY, CORRUPT -> HttpStatus.UNPROCESSABLE_CONTENT;
         };
-        return respond(status, "image_" + e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
-    }
-
-    @ExceptionHandler(BadRequestException.class)
-    ResponseEntity<ApiError> badRequest(BadRequestException e)
-    {
-        return respond(e.status(), e.error(), e.getMessage());
-    }
-
-    @ExceptionHandler(IllegalArgumentException.class)
-    ResponseEntity<ApiError> illegalArgument(IllegalArgumentException e)
-    {
-        return respond(HttpStatus.BAD_REQUEST, "bad_request", e.getMessage());
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
-    ResponseEntity<ApiError> tooLarge(MaxUploadSizeExceededException e)
+    ResponseEntity<ProblemDetail> tooLarge(MaxUploadSizeExceededException e, HttpServletRequest request)
     {
-        return respond(HttpStatus.CONTENT_TOO_LARGE, "upload_too_large", "The upload is larger than the server accepts.");
+        return respond(request, Problems.of(HttpStatus.CONTENT_TOO_LARGE, "upload_too_large", "The upload is larger than the server accepts."));
     }
 
-    @ExceptionHandler({MissingServletRequestPartException.class, MissingServletRequestParameterException.class})
-    ResponseEntity<ApiError> missingPart(Exception e)
+    @ExceptionHandler(MissingServletRequestPartException.class)
+    ResponseEntity<ProblemDetail> missingPart(MissingServletRequestPartException e, HttpServletRequest request)
     {
-        return respond(HttpStatus.BAD_REQUEST, "missing_field", e.getMessage());
+        return respond(request, Problems.of(HttpStatus.BAD_REQUEST, "missing_field", "The request has no part named '" + e.getRequestPartName() + "'."));
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<ProblemDetail> missingParameter(MissingServletRequestParameterException e, HttpServletRequest request)
+    {
+        return respond(request, Problems.of(HttpStatus.BAD_REQUEST, "missing_field", "The request has no parameter '" + e.getParameterName() + "'."));
     }
 
     @ExceptionHandler(MultipartException.class)
-    ResponseEntity<ApiError> multipart(MultipartException e)
+    ResponseEntity<ProblemDetail> multipart(MultipartException e, HttpServletRequest request)
     {
-        return respond(HttpStatus.BAD_REQUEST, "bad_multipart", "Send the image as multipart/form-data in the field 'image'.");
+        return respond(request, Problems.of(HttpStatus.BAD_REQUEST, "bad_multipart", "Send the image as multipart/form-data in the field 'image'."));
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ProblemDetail> unreadableBody(HttpMessageNotReadableException e, HttpServletRequest request)
+    {
+        return respond(request, Problems.of(HttpStatus.BAD_REQUEST, "bad_body", "The request body is not the JSON this operation takes."));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ResponseEntity<ApiError> typeMismatch(MethodArgumentTypeMismatchException e)
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request)
     {
-        return respond(HttpStatus.BAD_REQUEST, "bad_parameter", "Parameter '" + e.getName() + "' has an invalid value.");
+        return respond(request, Problems.of(HttpStatus.BAD_REQUEST, "bad_parameter", "Parameter '" + e.getName() + "' has an invalid value."));
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<ApiError> mediaType(HttpMediaTypeNotSupportedException e)
+    ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request)
     {
-        return respond(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", e.getMessage());
+        return respond(request, Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                "This operation does not take " + (e.getContentType() == null ? "a body without a content type" : e.getContentType()) + "."));
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-    ResponseEntity<ApiError> method(HttpRequestMethodNotSupportedException e)
+    ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request)
     {
-        return respond(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", e.getMessage());
+        return respond(request, Problems.of(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", e.getMethod() + " is not allowed here."));
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
-    ResponseEntity<ApiError> noResource(NoResourceFoundException e)
+    ResponseEntity<ProblemDetail> noResource(NoResourceFoundException e, HttpServletRequest request)
     {
-        return respond(HttpStatus.NOT_FOUND, "not_found", "No such resource: /" + e.getResourcePath());
-    }
-
-    @ExceptionHandler(NotFoundException.class)
-    ResponseEntity<ApiError> notFound(NotFoundException e)
-    {
-        return respond(HttpStatus.NOT_FOUND, "not_found", e.getMessage());
-    }
-
-    @ExceptionHandler(StoreUnavailableException.class)
-    ResponseEntity<ApiError> unavailable(StoreUnavailableException e)
-    {
-        log.warn("Storage unavailable: {}", e.getMessage());
-        return respond(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable", e.getMessage());
-    }
-
-    /**
-     * A store that cannot be reached outside an upload (a listing, a read, an image): 503 as for uploads, with a fixed
-     * message, since the exception's own text can carry host names, SQL or keys.
-     */
-    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class, CannotCreateTransactionException.class})
-    ResponseEntity<ApiError> databaseUnavailable(Exception e)
-    {
-        log.warn("Database unavailable: {}", e.toString());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(ApiError.databaseUnavailable());
-    }
-
-    @ExceptionHandler(SdkException.class)
-    ResponseEntity<ApiError> objectStoreUnavailable(SdkException e)
-    {
-        log.warn("Object store unavailable: {}", e.toString());
-        return respond(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable", "The image store is unavailable. Try again shortly.");
+        return respond(request, Problems.of(HttpStatus.NOT_FOUND, "not_found", "No such resource: /" + e.getResourcePath()));
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ApiError> unexpected(Exception e)
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request)
     {
+        if (Failures.isDatabaseUnavailable(e)) {
+            // A read outside the lake's API (users, tokens, the audit log) while the database is down.
+            log.warn("Database unavailable: {}", e.toString());
+            return respond(request, Problems.databaseUnavailable());
+        }
         log.error("Unexpected error", e);
-        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "The server failed to handle the request; it has been logged.");
+        return respond(request, Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "The server failed to handle the request; it has been logged."));
     }
 
-    private static ResponseEntity<ApiError> respond(HttpStatus status, String error, String message)
+    private static ResponseEntity<ProblemDetail> respond(HttpServletRequest request, ProblemDetail problem)
     {
-        return ResponseEntity.status(status).body(ApiError.of(status.value(), error, message));
+        problem.setInstance(URI.create(request.getRequestURI()));
+        // Spring answers application/problem+json, or application/json to a client that accepts only that.
+        return ResponseEntity.status(problem.getStatus()).body(problem);
     }
 }

@@ -1,14 +1,22 @@
 package org.cxr.app.server;
 
+import org.cxr.datamart.DataMartOptions;
+import org.cxr.detector.DetectorOptions;
+import org.cxr.lake.pipeline.Watermarks;
+import org.cxr.lake.sweep.OrphanSweeper;
+import org.cxr.warehouse.WarehouseConfig;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * Every setting of the application, bound from {@code application.yaml} and the environment ({@code CXR_DATA_DIR},
- * {@code CXR_DATABASE_URL}, ...). The README's configuration table lists them.
+ * Every setting of the platform and its default, stated here once: set by the environment variables the README lists
+ * ({@link EnvironmentVariables}), by Spring Boot's names for them ({@code cxr.data-directory}, {@code
+ * CXR_DATA_DIRECTORY}) or on the command line. A default that a module owns (the settle delay, the sweep's grace
+ * period, the pixel limit...) is that module's constant, taken when the setting is absent.
  */
 @ConfigurationProperties("cxr")
 public record CxrProperties(
@@ -20,15 +28,37 @@ public record CxrProperties(
         @DefaultValue Sweep sweep,
         @DefaultValue Embedded embedded,
         @DefaultValue Pipelines pipelines,
-        @DefaultValue Security security)
+        @DefaultValue Security security,
+        @DefaultValue Cli cli)
 {
+    // Paths are bound as text: Spring's resource conversion would read "../x" or "./x" as class-path locations.
+    public Path dataDir()
+    {
+        return Path.of(dataDirectory);
+    }
+
     /** The password of the {@code admin} user created on the first start (none: one is generated and printed once). */
     public record Security(String adminPassword)
     {
         @Override
         public String toString()
         {
-            return "Security[adminPassword=" + (adminPassword == null || adminPassword.isEmpty() ? "none" : "***") + "]";
+            return "Security[adminPassword=" + (blank(adminPassword) ? "none" : "***") + "]";
+        }
+    }
+
+    /** What the command line shows a running server: a personal API token (none: the one the server left in the data directory). */
+    public record Cli(String apiToken)
+    {
+        public Optional<String> token()
+        {
+            return blank(apiToken) ? Optional.empty() : Optional.of(apiToken.strip());
+        }
+
+        @Override
+        public String toString()
+        {
+            return "Cli[apiToken=" + (blank(apiToken) ? "none" : "***") + "]";
         }
     }
 
@@ -39,10 +69,16 @@ public record CxrProperties(
     public record Pipelines(
             @DefaultValue("3") int attempts,
             @DefaultValue("5s") Duration retryDelay,
-            @DefaultValue("60s") Duration settle,
+            Duration settle,
             @DefaultValue Backup backup,
             @DefaultValue Warehouse warehouse,
-            @DefaultValue DataMart datamart) {}
+            @DefaultValue DataMart datamart)
+    {
+        public Pipelines
+        {
+            settle = settle == null ? Watermarks.DEFAULT_SETTLE_DELAY : settle;
+        }
+    }
 
     public record Backup(@DefaultValue("0 0 3 * * SUN") String cron) {}
 
@@ -50,47 +86,64 @@ public record CxrProperties(
     public record Warehouse(
             @DefaultValue("0 5 * * * *") String cron,
             String uri,
-            @DefaultValue("x_ray") String database,
+            String database,
             @DefaultValue("false") boolean tls,
             String caFile,
             @DefaultValue("27018") int embeddedPort)
     {
+        public Warehouse
+        {
+            database = blank(database) ? WarehouseConfig.DEFAULT_DATABASE : database;
+        }
+
         public boolean embedded()
         {
-            return uri == null || uri.isBlank();
+            return blank(uri);
         }
     }
 
     /** The on-premise data mart folder (default: datamart/ under the data directory) and the train share of images. */
-    public record DataMart(@DefaultValue("-") String cron, String directory, @DefaultValue("0.8") double trainRatio) {}
+    public record DataMart(@DefaultValue("-") String cron, String directory, Double trainRatio)
+    {
+        public DataMart
+        {
+            trainRatio = trainRatio == null ? DataMartOptions.DEFAULT_TRAIN_RATIO : trainRatio;
+        }
+    }
 
     /** Ports of the embedded servers, fixed so psql and the AWS CLI can reach them (0: any free port). */
     public record Embedded(@DefaultValue("5433") int postgresPort, @DefaultValue("9000") int s3Port) {}
 
-    // Paths are bound as text: Spring's resource conversion would read "../x" or "./x" as class-path locations.
-    public Path dataDir()
-    {
-        return Path.of(dataDirectory);
-    }
-
     /** The model folder (none: the bundled demo model) and ONNX Runtime intra-op threads (0: automatic). */
     public record Model(String directory, @DefaultValue("0") int threads)
     {
-        public java.util.Optional<Path> dir()
+        public Optional<Path> dir()
         {
-            return directory == null || directory.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(directory));
+            return blank(directory) ? Optional.empty() : Optional.of(Path.of(directory));
         }
     }
 
     /** Limits on one upload: bytes on the wire and pixels claimed by the image header. */
-    public record Upload(@DefaultValue("33554432") long maxBytes, @DefaultValue("67108864") long maxPixels) {}
+    public record Upload(@DefaultValue("33554432") long maxBytes, Long maxPixels)
+    {
+        public Upload
+        {
+            maxPixels = maxPixels == null ? DetectorOptions.DEFAULT_MAX_PIXELS : maxPixels;
+        }
+    }
 
     /** An external PostgreSQL or MySQL (Amazon RDS); without a URL, an embedded PostgreSQL under the data directory. */
     public record Database(String url, String username, String password)
     {
         public boolean embedded()
         {
-            return url == null || url.isBlank();
+            return blank(url);
+        }
+
+        @Override
+        public String toString()
+        {
+            return "Database[url=" + url + ", username=" + username + ", password=" + (blank(password) ? "none" : "***") + "]";
         }
     }
 
@@ -103,10 +156,28 @@ public record CxrProperties(
     {
         public boolean embedded()
         {
-            return (endpoint == null || endpoint.isBlank()) && (region == null || region.isBlank());
+            return blank(endpoint) && blank(region);
+        }
+
+        @Override
+        public String toString()
+        {
+            return "S3[endpoint=" + endpoint + ", region=" + region + ", bucket=" + bucket + ", accessKey=" + accessKey + ", secretKey="
+                    + (blank(secretKey) ? "none" : "***") + ", pathStyle=" + pathStyle + "]";
         }
     }
 
     /** Objects left without metadata by a crash are deleted once older than the grace period. */
-    public record Sweep(@DefaultValue("1h") Duration grace, @DefaultValue("0 17 * * * *") String cron) {}
+    public record Sweep(Duration grace, @DefaultValue("0 17 * * * *") String cron)
+    {
+        public Sweep
+        {
+            grace = grace == null ? OrphanSweeper.DEFAULT_GRACE_PERIOD : grace;
+        }
+    }
+
+    private static boolean blank(String value)
+    {
+        return value == null || value.isBlank();
+    }
 }

@@ -4,7 +4,6 @@ import org.cxr.lake.store.StoredObject;
 import org.cxr.lake.sweep.OrphanSweeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -24,7 +23,7 @@ public class SweepJob
         this.sweeper = requireNonNull(sweeper, "sweeper");
     }
 
-    @Scheduled(cron = "${cxr.sweep.cron}")
+    /** The server's schedule ({@code cxr.sweep.cron}, see {@link SweepSchedule}): a failure waits for the next time. */
     public void scheduled()
     {
         try {

@@ -1,6 +1,6 @@
 package org.cxr.app.pipeline;
 
-import org.cxr.lake.db.Database;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.cxr.lake.pipeline.PipelineRun;
 import org.cxr.lake.pipeline.PipelineRuns;
@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineServiceTest
 {
-    private static final PipelineService.RetryPolicy FAST_RETRY = new PipelineService.RetryPolicy(3, Duration.ofMillis(10));
+    private static final PipelineService.RetrySettings FAST_RETRY = new PipelineService.RetrySettings(3, Duration.ofMillis(10));
 
     private EmbeddedPostgres postgres;
     private Database database;

@@ -135,13 +135,13 @@ final class Api
     }
 
     /**
-     * Null when the response is a well-formed API error (a JSON body with the same status and a non-blank message),
+     * Null when the response is a well-formed API error (a problem+json body with the same status and a non-blank message),
      * else what is wrong with it.
      */
     static String errorProblem(HttpResponse<String> response)
     {
         String type = response.headers().firstValue("Content-Type").orElse("");
-        if (!type.startsWith("application/json")) {
+        if (!type.startsWith("application/problem+json")) {
             return "content type " + type;
         }
         try {

@@ -4,7 +4,7 @@ import org.cxr.app.Cxr;
 import org.cxr.app.TestModels;
 import org.cxr.app.TestUsers;
 import org.cxr.lake.ContentHash;
-import org.cxr.lake.db.Database;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.cxr.lake.embedded.EmbeddedS3;
 import org.cxr.lake.store.ObjectListing;

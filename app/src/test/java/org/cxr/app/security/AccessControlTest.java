@@ -109,6 +109,7 @@ class AccessControlTest
                 endpoint("POST", "/api/v1/pipelines/{stage}/runs", "/api/v1/pipelines/backup/runs", "", "data-engineer"),
                 endpoint("GET", "/api/v1/pipelines/runs/{id}", "/api/v1/pipelines/runs/987654", null, "data-engineer"),
                 endpoint("GET", "/api/v1/pipelines/runs", "/api/v1/pipelines/runs", null, "data-engineer"),
+                endpoint("GET", "/api/v1/pipelines/reconciliation", "/api/v1/pipelines/reconciliation", null, "data-engineer"),
                 endpoint("GET", "/api/v1/me", "/api/v1/me", null, "any"),
                 endpoint("PUT", "/api/v1/me/password", "/api/v1/me/password", "{\"currentPassword\": \"wrong\", \"newPassword\": \"x\"}", "any"),
                 endpoint("GET", "/api/v1/me/tokens", "/api/v1/me/tokens", null, "any"),
@@ -138,7 +139,7 @@ class AccessControlTest
                             + (allowed ? " (allowed)" : " (expected " + expected + ")") + " " + response.body());
                 }
                 if (!allowed) {
-                    assertThat(response.headers().firstValue("Content-Type")).as(endpoint.path()).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+                    assertThat(response.headers().firstValue("Content-Type")).as(endpoint.path()).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
                     assertThat(TestUsers.json(response).get("message").asString()).as(endpoint.path()).isNotBlank();
                 }
             }

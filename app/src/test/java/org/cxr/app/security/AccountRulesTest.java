@@ -1,5 +1,6 @@
 package org.cxr.app.security;
 
+import org.cxr.lake.errors.InvalidInputException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +14,7 @@ class AccountRulesTest
     {
         assertThat(AccountRules.username("  Rita.Smith@ward-3 ")).isEqualTo("rita.smith@ward-3");
         for (String bad : new String[] {null, "", "r", "../etc", "rita smith", "<script>", "rita/x", "-rita", "x".repeat(64)}) {
-            assertThatThrownBy(() -> AccountRules.username(bad)).as(String.valueOf(bad)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> AccountRules.username(bad)).as(String.valueOf(bad)).isInstanceOf(InvalidInputException.class);
         }
     }
 

@@ -381,7 +381,7 @@ class InferenceApiTest
     private static void assertError(HttpResponse<String> response, int status, String message)
     {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.get("message").asString()).contains(message);
         assertThat(body.get("status").asInt()).isEqualTo(status);

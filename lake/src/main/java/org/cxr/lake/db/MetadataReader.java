@@ -1,18 +1,16 @@
 package org.cxr.lake.db;
 
+import org.cxr.lake.BoxRecord;
 import org.cxr.lake.ImageRecord;
 import org.cxr.lake.InferenceFilter;
 import org.cxr.lake.InferencePage;
 import org.cxr.lake.InferenceSummary;
-import org.cxr.lake.MediaType;
 import org.cxr.lake.PageCursor;
 import org.cxr.lake.PageRequest;
-import org.cxr.lake.PredictedBox;
 import org.cxr.lake.StoredInference;
+import org.cxr.lake.sql.Database;
+import org.cxr.lake.sql.SqlDialect;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -25,23 +23,20 @@ import static java.util.Objects.requireNonNull;
 /** The queries the web application and the sweeper need. */
 public final class MetadataReader
 {
-    private static final String IMAGE_COLUMNS = "m.id AS image_id, m.sha256, m.bucket, m.object_key, m.original_file_name, m.media_type, m.width, m.height, m.size_bytes, m.first_seen";
+    private static final String SELECT_IMAGE_BY_SHA256 = "SELECT " + LakeColumns.image("m") + " FROM image m WHERE m.sha256 = :sha256";
 
-    private static final String SELECT_IMAGE_BY_SHA256 = "SELECT " + IMAGE_COLUMNS + " FROM image m WHERE m.sha256 = :sha256";
+    private static final String SELECT_INFERENCE = "SELECT " + LakeColumns.inference("i") + ", " + LakeColumns.image("m") + """
 
-    private static final String SELECT_INFERENCE = """
-            SELECT i.id, i.created_at, i.confidence_threshold, i.nms_iou_threshold, i.model_name, i.model_version, i.duration_ms, i.user_name,
-                   %s
             FROM inference i
             JOIN image m ON m.id = i.image_id
             WHERE i.id = :id
-            """.formatted(IMAGE_COLUMNS);
+            """;
 
-    private static final String SELECT_BOXES = """
-            SELECT class_id, class_name, score, x_min, y_min, x_max, y_max
-            FROM predicted_box
-            WHERE inference_id = :inferenceId
-            ORDER BY score DESC, id
+    private static final String SELECT_BOXES = "SELECT " + LakeColumns.box("b") + """
+
+            FROM predicted_box b
+            WHERE b.inference_id = :inferenceId
+            ORDER BY b.score DESC, b.id
             """;
 
     private static final String LIST_INFERENCES = """
@@ -59,51 +54,38 @@ public final class MetadataReader
     private static final String SELECT_KNOWN_OBJECT_KEYS = "SELECT object_key FROM image WHERE bucket = :bucket AND object_key IN (:keys)";
 
     private final Database database;
+    private final LakeColumns columns;
 
     public MetadataReader(Database database)
     {
         this.database = requireNonNull(database, "database");
+        this.columns = new LakeColumns(database.dialect());
     }
 
     public Optional<ImageRecord> image(String sha256)
     {
         requireNonNull(sha256, "sha256");
-        return database.jdbcClient().sql(SELECT_IMAGE_BY_SHA256)
+        return database.jdbc().sql(SELECT_IMAGE_BY_SHA256)
                 .param("sha256", sha256)
-                .query((resultSet, row) -> image(resultSet))
+                .query((resultSet, row) -> columns.image(resultSet))
                 .optional();
     }
 
     public Optional<StoredInference> inference(long id)
     {
-        // One transaction, so that the boxes are read from the same committed state as their inference.
-        return database.transactions().execute(status -> database.jdbcClient().sql(SELECT_INFERENCE)
+        // One snapshot, so that the boxes are read from the same committed state as their inference.
+        return database.inSnapshot(() -> database.jdbc().sql(SELECT_INFERENCE)
                 .param("id", id)
-                .query((resultSet, row) -> new InferenceRow(
-                        image(resultSet),
-                        database.dialect().readTimestamp(resultSet, "created_at"),
-                        resultSet.getDouble("confidence_threshold"),
-                        resultSet.getDouble("nms_iou_threshold"),
-                        resultSet.getString("model_name"),
-                        resultSet.getString("model_version"),
-                        resultSet.getLong("duration_ms"),
-                        Optional.ofNullable(resultSet.getString("user_name"))))
+                .query((resultSet, row) -> new StoredInference(columns.inference(resultSet), columns.image(resultSet), List.of()))
                 .optional()
-                .map(row -> row.withBoxes(id, boxes(id))));
+                .map(found -> new StoredInference(found.inference(), found.image(), boxes(id))));
     }
 
-    private List<PredictedBox> boxes(long inferenceId)
+    private List<BoxRecord> boxes(long inferenceId)
     {
-        return database.jdbcClient().sql(SELECT_BOXES)
+        return database.jdbc().sql(SELECT_BOXES)
                 .param("inferenceId", inferenceId)
-                .query((resultSet, row) -> new PredictedBox(
-                        resultSet.getInt("class_id"),
-                        resultSet.getString("class_name"),
-                        resultSet.getDouble("score"),
-                        resultSet.getDouble("x_min"),
-                        resultSet.getDouble("y_min"),
-                        resultSet.getDouble("x_max"),
-                        resultSet.getDouble("y_max")))
+                .query((resultSet, row) -> columns.box(resultSet))
                 .list();
     }
 
@@ -148,7 +130,7 @@ public final class MetadataReader
         sql.append("ORDER BY i.created_at DESC, i.id DESC\nLIMIT :limit");
         parameters.put("limit", page.limit() + 1);
 
-        List<InferenceSummary> rows = database.jdbcClient().sql(sql.toString())
+        List<InferenceSummary> rows = database.jdbc().sql(sql.toString())
                 .params(parameters)
                 .query((resultSet, row) -> new InferenceSummary(
                         resultSet.getLong("id"),
@@ -175,7 +157,7 @@ public final class MetadataReader
     {
         requireNonNull(sha256, "sha256");
         requireNonNull(userName, "userName");
-        return database.jdbcClient().sql(COUNT_INFERENCES_OF_IMAGE_BY_USER)
+        return database.jdbc().sql(COUNT_INFERENCES_OF_IMAGE_BY_USER)
                 .param("sha256", sha256)
                 .param("userName", userName)
                 .query(Long.class)
@@ -189,42 +171,10 @@ public final class MetadataReader
         if (keys.isEmpty()) {
             return Set.of();
         }
-        return Set.copyOf(database.jdbcClient().sql(SELECT_KNOWN_OBJECT_KEYS)
+        return Set.copyOf(database.jdbc().sql(SELECT_KNOWN_OBJECT_KEYS)
                 .param("bucket", bucket)
                 .param("keys", List.copyOf(keys))
                 .query(String.class)
                 .list());
-    }
-
-    private ImageRecord image(ResultSet resultSet)
-            throws SQLException
-    {
-        return new ImageRecord(
-                resultSet.getLong("image_id"),
-                resultSet.getString("sha256"),
-                resultSet.getString("bucket"),
-                resultSet.getString("object_key"),
-                resultSet.getString("original_file_name"),
-                MediaType.fromMimeType(resultSet.getString("media_type")),
-                resultSet.getInt("width"),
-                resultSet.getInt("height"),
-                resultSet.getLong("size_bytes"),
-                database.dialect().readTimestamp(resultSet, "first_seen"));
-    }
-
-    private record InferenceRow(
-            ImageRecord image,
-            Instant createdAt,
-            double confidenceThreshold,
-            double nmsIouThreshold,
-            String modelName,
-            String modelVersion,
-            long durationMillis,
-            Optional<String> userName)
-    {
-        StoredInference withBoxes(long id, List<PredictedBox> boxes)
-        {
-            return new StoredInference(id, image, createdAt, confidenceThreshold, nmsIouThreshold, modelName, modelVersion, durationMillis, userName, boxes);
-        }
     }
 }

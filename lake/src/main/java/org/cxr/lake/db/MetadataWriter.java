@@ -1,22 +1,26 @@
 package org.cxr.lake.db;
 
 import org.cxr.lake.IngestResult;
-import org.cxr.lake.InferenceRecord;
+import org.cxr.lake.NewInference;
 import org.cxr.lake.PredictedBox;
-import org.springframework.dao.TransientDataAccessException;
+import org.cxr.lake.sql.Database;
+import org.cxr.lake.sql.SqlDialect;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
 /** Writes an image (if new), its inference and the inference's boxes in one transaction. */
 public final class MetadataWriter
 {
-    private static final int MAX_ATTEMPTS = 5;
+    private static final String INSERT_IMAGE_COLUMNS = """
+            INSERT INTO image (sha256, bucket, object_key, original_file_name, media_type, width, height, size_bytes, first_seen)
+            VALUES (:sha256, :bucket, :objectKey, :originalFileName, :mediaType, :width, :height, :sizeBytes, :firstSeen)
+            """;
 
     private static final String SELECT_IMAGE = "SELECT id, object_key FROM image WHERE sha256 = :sha256";
 
@@ -31,38 +35,39 @@ public final class MetadataWriter
             """;
 
     private final Database database;
+    private final String insertImageIfAbsent;
 
     public MetadataWriter(Database database)
     {
         this.database = requireNonNull(database, "database");
+        this.insertImageIfAbsent = INSERT_IMAGE_COLUMNS + switch (database.dialect()) {
+            case POSTGRESQL -> "ON CONFLICT (sha256) DO NOTHING";
+            // Not INSERT IGNORE: it would also turn constraint and truncation errors into warnings.
+            case MYSQL -> "ON DUPLICATE KEY UPDATE id = id";
+        };
     }
 
     /**
-     * Commits all rows or none. Concurrent uploads of one image can deadlock on its unique key (MySQL); the loser's
-     * transaction is rolled back whole, so it is simply run again.
+     * Commits all rows or none, and with them whatever {@code alsoInTransaction} writes through the database's client
+     * (the audit row of the upload): the caller's rows are committed with the upload's, or neither is.
      */
-    public IngestResult write(NewImage image, InferenceRecord inference, Instant now)
+    public IngestResult write(NewImage image, NewInference inference, Instant now, Consumer<IngestResult> alsoInTransaction)
     {
         requireNonNull(image, "image");
         requireNonNull(inference, "inference");
         requireNonNull(now, "now");
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return database.transactions().execute(status -> writeInTransaction(image, inference, now));
-            }
-            catch (TransientDataAccessException e) {
-                if (attempt == MAX_ATTEMPTS) {
-                    throw e;
-                }
-                backOff(attempt);
-            }
-        }
+        requireNonNull(alsoInTransaction, "alsoInTransaction");
+        return database.inTransaction(() -> {
+            IngestResult result = writeRows(image, inference, now);
+            alsoInTransaction.accept(result);
+            return result;
+        });
     }
 
-    private IngestResult writeInTransaction(NewImage image, InferenceRecord inference, Instant now)
+    private IngestResult writeRows(NewImage image, NewInference inference, Instant now)
     {
         SqlDialect dialect = database.dialect();
-        int inserted = database.jdbcClient().sql(dialect.insertImageIfAbsentSql())
+        int inserted = database.jdbc().sql(insertImageIfAbsent)
                 .param("sha256", image.sha256())
                 .param("bucket", image.bucket())
                 .param("objectKey", image.objectKey())
@@ -73,13 +78,13 @@ public final class MetadataWriter
                 .param("sizeBytes", image.sizeBytes())
                 .param("firstSeen", dialect.timestamp(now))
                 .update();
-        ImageKey stored = database.jdbcClient().sql(SELECT_IMAGE)
+        ImageKey stored = database.jdbc().sql(SELECT_IMAGE)
                 .param("sha256", image.sha256())
                 .query((resultSet, row) -> new ImageKey(resultSet.getLong("id"), resultSet.getString("object_key")))
                 .single();
 
         KeyHolder keys = new GeneratedKeyHolder();
-        database.jdbcClient().sql(INSERT_INFERENCE)
+        database.jdbc().sql(INSERT_INFERENCE)
                 .param("imageId", stored.id())
                 .param("createdAt", dialect.timestamp(now))
                 .param("confidenceThreshold", inference.confidenceThreshold())
@@ -97,25 +102,9 @@ public final class MetadataWriter
 
     private void insertBoxes(long inferenceId, List<PredictedBox> boxes)
     {
-        if (boxes.isEmpty()) {
-            return;
-        }
-        List<Object[]> rows = boxes.stream()
+        database.batchUpdate(INSERT_BOX, boxes.stream()
                 .map(box -> new Object[] {inferenceId, box.classId(), box.className(), box.score(), box.xMin(), box.yMin(), box.xMax(), box.yMax()})
-                .toList();
-        database.jdbcTemplate().batchUpdate(INSERT_BOX, rows);
-    }
-
-    private static void backOff(int attempt)
-    {
-        try {
-            // Jitter, so that the transactions that collided do not collide again.
-            Thread.sleep(10L * attempt + ThreadLocalRandom.current().nextLong(20));
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while retrying a metadata write", e);
-        }
+                .toList());
     }
 
     private record ImageKey(long id, String objectKey) {}

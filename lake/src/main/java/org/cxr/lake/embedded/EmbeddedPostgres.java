@@ -1,7 +1,7 @@
 package org.cxr.lake.embedded;
 
 import io.zonky.test.db.postgres.util.LinuxUtils;
-import org.cxr.lake.db.DatabaseConfig;
+import org.cxr.lake.sql.DatabaseConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,8 @@
 package org.cxr.lake.pipeline;
 
-import org.cxr.lake.db.Database;
-import org.cxr.lake.db.SqlDialect;
+import org.cxr.lake.sql.Database;
+import org.cxr.lake.sql.SqlDialect;
 import org.springframework.jdbc.core.RowMapper;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 
@@ -23,13 +22,11 @@ public final class PipelineRuns
     private static final int MAX_TEXT = 3900;
 
     private final Database database;
-    private final JdbcClient jdbc;
     private final Clock clock;
 
     public PipelineRuns(Database database, Clock clock)
     {
         this.database = requireNonNull(database, "database");
-        this.jdbc = JdbcClient.create(database.dataSource());
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -37,7 +34,7 @@ public final class PipelineRuns
     public long start(String stage, String trigger)
     {
         KeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO pipeline_run (stage, trigger_kind, status, started_at, attempts) VALUES (?, ?, 'RUNNING', ?, 0)")
+        database.jdbc().sql("INSERT INTO pipeline_run (stage, trigger_kind, status, started_at, attempts) VALUES (?, ?, 'RUNNING', ?, 0)")
                 .params(stage, trigger, database.dialect().timestamp(clock.instant()))
                 .update(keys, "id");
         return requireNonNull(keys.getKey(), "generated id").longValue();
@@ -45,35 +42,35 @@ public final class PipelineRuns
 
     public void attempt(long runId, int attempt)
     {
-        jdbc.sql("UPDATE pipeline_run SET attempts = ? WHERE id = ?").params(attempt, runId).update();
+        database.jdbc().sql("UPDATE pipeline_run SET attempts = ? WHERE id = ?").params(attempt, runId).update();
     }
 
     public void succeed(long runId, long rowsRead, long rowsWritten, String detail)
     {
-        jdbc.sql("UPDATE pipeline_run SET status = 'SUCCEEDED', finished_at = ?, rows_read = ?, rows_written = ?, detail = ? WHERE id = ?")
+        database.jdbc().sql("UPDATE pipeline_run SET status = 'SUCCEEDED', finished_at = ?, rows_read = ?, rows_written = ?, detail = ? WHERE id = ?")
                 .params(database.dialect().timestamp(clock.instant()), rowsRead, rowsWritten, truncate(detail, 8000), runId)
                 .update();
     }
 
     public void fail(long runId, String error)
     {
-        jdbc.sql("UPDATE pipeline_run SET status = 'FAILED', finished_at = ?, error = ? WHERE id = ?")
+        database.jdbc().sql("UPDATE pipeline_run SET status = 'FAILED', finished_at = ?, error = ? WHERE id = ?")
                 .params(database.dialect().timestamp(clock.instant()), truncate(error, MAX_TEXT), runId)
                 .update();
     }
 
     public Optional<PipelineRun> find(long runId)
     {
-        return jdbc.sql("SELECT * FROM pipeline_run WHERE id = ?").param(runId).query(mapper()).optional();
+        return database.jdbc().sql("SELECT * FROM pipeline_run WHERE id = ?").param(runId).query(mapper()).optional();
     }
 
     /** Newest first; all stages when {@code stage} is empty. */
     public List<PipelineRun> recent(Optional<String> stage, int limit)
     {
         if (stage.isPresent()) {
-            return jdbc.sql("SELECT * FROM pipeline_run WHERE stage = ? ORDER BY id DESC LIMIT ?").params(stage.get(), limit).query(mapper()).list();
+            return database.jdbc().sql("SELECT * FROM pipeline_run WHERE stage = ? ORDER BY id DESC LIMIT ?").params(stage.get(), limit).query(mapper()).list();
         }
-        return jdbc.sql("SELECT * FROM pipeline_run ORDER BY id DESC LIMIT ?").param(limit).query(mapper()).list();
+        return database.jdbc().sql("SELECT * FROM pipeline_run ORDER BY id DESC LIMIT ?").param(limit).query(mapper()).list();
     }
 
     /**
@@ -84,9 +81,9 @@ public final class PipelineRuns
     {
         Object now = database.dialect().timestamp(clock.instant());
         Object expires = database.dialect().timestamp(clock.instant().plus(ttl));
-        jdbc.sql("DELETE FROM pipeline_lease WHERE stage = ? AND expires_at < ?").params(stage, now).update();
+        database.jdbc().sql("DELETE FROM pipeline_lease WHERE stage = ? AND expires_at < ?").params(stage, now).update();
         try {
-            jdbc.sql("INSERT INTO pipeline_lease (stage, run_id, holder, expires_at) VALUES (?, ?, ?, ?)")
+            database.jdbc().sql("INSERT INTO pipeline_lease (stage, run_id, holder, expires_at) VALUES (?, ?, ?, ?)")
                     .params(stage, runId, truncate(holder, 200), expires)
                     .update();
             return true;
@@ -99,7 +96,7 @@ public final class PipelineRuns
     /** The run holding the stage's lease, if any. */
     public Optional<Long> leaseHolder(String stage)
     {
-        return jdbc.sql("SELECT run_id FROM pipeline_lease WHERE stage = ? AND expires_at >= ?")
+        return database.jdbc().sql("SELECT run_id FROM pipeline_lease WHERE stage = ? AND expires_at >= ?")
                 .params(stage, database.dialect().timestamp(clock.instant()))
                 .query(Long.class)
                 .optional();
@@ -108,14 +105,14 @@ public final class PipelineRuns
     /** Keeps the lease alive while a long run works. */
     public void renewLease(String stage, long runId, Duration ttl)
     {
-        jdbc.sql("UPDATE pipeline_lease SET expires_at = ? WHERE stage = ? AND run_id = ?")
+        database.jdbc().sql("UPDATE pipeline_lease SET expires_at = ? WHERE stage = ? AND run_id = ?")
                 .params(database.dialect().timestamp(clock.instant().plus(ttl)), stage, runId)
                 .update();
     }
 
     public void releaseLease(String stage, long runId)
     {
-        jdbc.sql("DELETE FROM pipeline_lease WHERE stage = ? AND run_id = ?").params(stage, runId).update();
+        database.jdbc().sql("DELETE FROM pipeline_lease WHERE stage = ? AND run_id = ?").params(stage, runId).update();
     }
 
     private RowMapper<PipelineRun> mapper()

@@ -1,9 +1,9 @@
 package org.cxr.lake.pipeline;
 
-import org.cxr.lake.db.Database;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.cxr.lake.sql.Database;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -11,21 +11,25 @@ import static java.util.Objects.requireNonNull;
 /** The stages' watermarks, kept in the relational database so every instance of the application shares them. */
 public final class Watermarks
 {
+    /**
+     * How old a row must be before an incremental stage takes it: a transaction that took a lower id may commit after
+     * one with a higher id, and a watermark must never pass a row that is not visible yet. Longer than any upload takes.
+     */
+    public static final Duration DEFAULT_SETTLE_DELAY = Duration.ofSeconds(60);
+
     private final Database database;
-    private final JdbcClient jdbc;
     private final Clock clock;
 
     public Watermarks(Database database, Clock clock)
     {
         this.database = requireNonNull(database, "database");
-        this.jdbc = JdbcClient.create(database.dataSource());
         this.clock = requireNonNull(clock, "clock");
     }
 
     /** Where the stage has got to; {@link Watermark#START} before its first verified run. */
     public Watermark read(String stage)
     {
-        Optional<Watermark> stored = jdbc.sql("SELECT last_image_id, last_inference_id FROM pipeline_watermark WHERE stage = ?")
+        Optional<Watermark> stored = database.jdbc().sql("SELECT last_image_id, last_inference_id FROM pipeline_watermark WHERE stage = ?")
                 .param(stage)
                 .query((rs, row) -> new Watermark(rs.getLong("last_image_id"), rs.getLong("last_inference_id")))
                 .optional();
@@ -38,11 +42,11 @@ public final class Watermarks
         Watermark current = read(stage);
         Watermark next = new Watermark(Math.max(current.imageId(), watermark.imageId()), Math.max(current.inferenceId(), watermark.inferenceId()));
         Object now = database.dialect().timestamp(clock.instant());
-        int updated = jdbc.sql("UPDATE pipeline_watermark SET last_image_id = ?, last_inference_id = ?, updated_at = ? WHERE stage = ?")
+        int updated = database.jdbc().sql("UPDATE pipeline_watermark SET last_image_id = ?, last_inference_id = ?, updated_at = ? WHERE stage = ?")
                 .params(next.imageId(), next.inferenceId(), now, stage)
                 .update();
         if (updated == 0) {
-            jdbc.sql("INSERT INTO pipeline_watermark (stage, last_image_id, last_inference_id, updated_at) VALUES (?, ?, ?, ?)")
+            database.jdbc().sql("INSERT INTO pipeline_watermark (stage, last_image_id, last_inference_id, updated_at) VALUES (?, ?, ?, ?)")
                     .params(stage, next.imageId(), next.inferenceId(), now)
                     .update();
         }

@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -15,11 +16,17 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
+import org.cxr.lake.errors.UnavailableException;
+
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
-/** The bytes side of the lake: one bucket, addressed by key. */
+/**
+ * The bytes side of the lake: one bucket, addressed by key. A server that cannot be reached, or answers with a 5xx, is
+ * an {@link UnavailableException}; what S3 refuses for good (access denied, no such bucket) stays the SDK's exception.
+ */
 public final class ObjectStore
         implements AutoCloseable
 {
@@ -89,44 +96,48 @@ public final class ObjectStore
         requireNonNull(key, "key");
         requireNonNull(bytes, "bytes");
         requireNonNull(mediaType, "mediaType");
-        s3.putObject(
+        call(() -> s3.putObject(
                 request -> request.bucket(bucket).key(key).contentType(mediaType).contentLength((long) bytes.length),
-                RequestBody.fromBytes(bytes));
+                RequestBody.fromBytes(bytes)));
     }
 
     public Optional<byte[]> get(String key)
     {
         requireNonNull(key, "key");
-        try {
-            // A plain GetObject: multipart (ranged) downloads are not served by every S3-compatible server.
-            ResponseBytes<GetObjectResponse> response = s3.getObjectAsBytes(request -> request.bucket(bucket).key(key));
-            return Optional.of(response.asByteArray());
-        }
-        catch (NoSuchKeyException e) {
-            return Optional.empty();
-        }
+        return call(() -> {
+            try {
+                // A plain GetObject: multipart (ranged) downloads are not served by every S3-compatible server.
+                ResponseBytes<GetObjectResponse> response = s3.getObjectAsBytes(request -> request.bucket(bucket).key(key));
+                return Optional.of(response.asByteArray());
+            }
+            catch (NoSuchKeyException e) {
+                return Optional.empty();
+            }
+        });
     }
 
     public boolean exists(String key)
     {
         requireNonNull(key, "key");
-        try {
-            s3.headObject(request -> request.bucket(bucket).key(key));
-            return true;
-        }
-        catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
+        return call(() -> {
+            try {
+                s3.headObject(request -> request.bucket(bucket).key(key));
+                return true;
             }
-            throw e;
-        }
+            catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     /** Deleting a missing key is not an error, as in S3. */
     public void delete(String key)
     {
         requireNonNull(key, "key");
-        s3.deleteObject(request -> request.bucket(bucket).key(key));
+        call(() -> s3.deleteObject(request -> request.bucket(bucket).key(key)));
     }
 
     /** One page of keys under the prefix, in key order, with their last-modified times. */
@@ -139,12 +150,28 @@ public final class ObjectStore
         }
         ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).maxKeys(maxKeys);
         continuationToken.ifPresent(request::continuationToken);
-        ListObjectsV2Response response = s3.listObjectsV2(request.build());
+        ListObjectsV2Response response = call(() -> s3.listObjectsV2(request.build()));
         return new ObjectListing(
                 response.contents().stream()
                         .map(object -> new StoredObject(object.key(), object.lastModified(), object.size()))
                         .toList(),
                 Boolean.TRUE.equals(response.isTruncated()) ? Optional.ofNullable(response.nextContinuationToken()) : Optional.empty());
+    }
+
+    private <T> T call(Supplier<T> request)
+    {
+        try {
+            return request.get();
+        }
+        catch (SdkClientException e) {
+            throw new UnavailableException("The image store is unavailable (bucket " + bucket + " cannot be reached). Try again shortly.", e);
+        }
+        catch (S3Exception e) {
+            if (e.statusCode() >= 500) {
+                throw new UnavailableException("The image store is unavailable (bucket " + bucket + " answers " + e.statusCode() + "). Try again shortly.", e);
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -1,6 +1,6 @@
 package org.cxr.lake.sweep;
 
-import org.cxr.lake.db.Database;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.db.MetadataReader;
 import org.cxr.lake.store.ObjectKeys;
 import org.cxr.lake.store.ObjectListing;

@@ -4,7 +4,7 @@ import org.cxr.lake.IngestResult;
 import org.cxr.lake.Lake;
 import org.cxr.lake.StoredInference;
 import org.cxr.lake.TestData;
-import org.cxr.lake.db.Database;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.store.ObjectStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +32,7 @@ class EmbeddedRestartTest
             Lake lake = new Lake(servers.database, servers.store);
 
             StoredInference stored = lake.inference(ingested.inferenceId()).orElseThrow();
-            assertThat(stored.boxes()).containsExactly(TestData.box(1, 0.9));
+            assertThat(TestData.predicted(stored.boxes())).containsExactly(TestData.box(1, 0.9));
             assertThat(stored.image().originalFileName()).isEqualTo("kept.png");
             assertThat(lake.imageBytes(stored.image())).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(png));
         }

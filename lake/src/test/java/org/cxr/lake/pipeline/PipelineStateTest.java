@@ -1,7 +1,7 @@
 package org.cxr.lake.pipeline;
 
 import org.cxr.lake.MutableClock;
-import org.cxr.lake.db.Database;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
