@@ -10,8 +10,11 @@ import org.cxr.detector.coco.CocoDataset;
 import org.cxr.detector.coco.CocoFiles;
 import org.cxr.phantom.PhantomGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -31,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Stages 3, 4 and 5 started over HTTP on the real stack, watched in the run history, and reconciled. */
 @SpringBootTest(classes = CxrApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class PipelineApiTest
 {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -168,6 +172,38 @@ class PipelineApiTest
                     HttpResponse.BodyHandlers.ofString()).body()).get("items").get(0);
             assertThat(latest.get("trigger").asString()).isEqualTo("api");
             assertThat(run.out()).contains("warehouse run " + latest.get("runId").asLong());
+        }
+        finally {
+            if (previous == null) {
+                System.clearProperty("cxr.data-directory");
+            }
+            else {
+                System.setProperty("cxr.data-directory", previous);
+            }
+        }
+    }
+
+    @Test
+    void withoutBeingToldWhereTheCommandsFindTheServerOnAnyPortAndReconcileWhileItRunsWithoutAStackTrace(CapturedOutput output)
+            throws Exception
+    {
+        String previous = System.getProperty("cxr.data-directory");
+        System.setProperty("cxr.data-directory", dataDir.toString());
+        try {
+            // The server listens on a random port, not on 8080: the commands take its address from the data directory.
+            assertThat(dataDir.resolve("server-url")).content().isEqualToIgnoringNewLines("http://localhost:" + port);
+            int logged = output.getAll().length();
+
+            CommandLineTest.Run backup = CommandLineTest.run("backup");
+            CommandLineTest.Run reconcile = CommandLineTest.run("reconcile");
+
+            assertThat(backup.exitCode()).as(backup.err()).isZero();
+            assertThat(output.getAll().substring(logged)).contains("asking it at http://localhost:" + port);
+            assertThat(backup.out()).contains("backup run", "SUCCEEDED");
+            assertThat(reconcile.exitCode()).as(reconcile.out() + reconcile.err()).isZero();
+            assertThat(reconcile.out()).contains("database: ", "backup: ", "No differences.");
+            String said = output.getAll().substring(logged) + backup.err() + reconcile.err();
+            assertThat(said).doesNotContain("Exception", "\tat org.");
         }
         finally {
             if (previous == null) {

@@ -240,6 +240,33 @@ class InferenceApiTest
     }
 
     @Test
+    void anUploadWhoseAuditRowCannotBeWrittenIsNotStoredEither()
+            throws Exception
+    {
+        byte[] png = phantomPng(77);
+        long images = count("image");
+        long inferences = count("inference");
+        // The audit log refuses the upload's row (as a full disk or a broken constraint would): the upload must go with it.
+        jdbc.sql("ALTER TABLE audit_event ADD CONSTRAINT test_refuses_uploads CHECK (action <> 'inference.upload') NOT VALID").update();
+        try {
+            HttpResponse<String> refused = upload("audited.png", "image/png", png);
+
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(500);
+            assertThat(count("image")).isEqualTo(images);
+            assertThat(count("inference")).isEqualTo(inferences);
+        }
+        finally {
+            jdbc.sql("ALTER TABLE audit_event DROP CONSTRAINT test_refuses_uploads").update();
+        }
+        // The same upload once the audit log takes it again is stored once, not twice.
+        HttpResponse<String> stored = upload("audited.png", "image/png", png);
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(count("inference")).isEqualTo(inferences + 1);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_event WHERE action = 'inference.upload' AND target = ?")
+                .param("inference/" + JSON.readTree(stored.body()).get("inferenceId").asLong()).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
     void sixteenParallelUploadsAreAllStoredExactlyOnce()
             throws Exception
     {
