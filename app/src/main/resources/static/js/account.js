@@ -46,7 +46,6 @@ $('password').addEventListener('submit', (event) => {
 
 run(async () => {
   const user = await showUser();
-  $('user-roles').textContent = user.roles.join(', ').toLowerCase();
   if (user.username !== 'local-cli') await loadTokens();
   return '';
 });

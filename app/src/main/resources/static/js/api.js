@@ -11,13 +11,23 @@ async function failure(response) {
   return new Error(`The server answered ${response.status} ${response.statusText}.`);
 }
 
-async function json(response) {
+/** One call: the answer's JSON (null for 204), or an Error with the server's message. Changes carry the CSRF token. */
+export async function call(method, path, body) {
+  const headers = method === 'GET' ? {} : await csrfHeaders();
+  const options = { method, headers };
+  if (body instanceof FormData) {
+    options.body = body;
+  } else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, options);
   if (!response.ok) throw await failure(response);
-  return response.json();
+  return response.status === 204 ? null : response.json();
 }
 
 export async function model() {
-  return json(await fetch('/api/v1/model'));
+  return call('GET', '/api/v1/model');
 }
 
 /** Uploads one image; the answer also carries every candidate box above the model's floor, for re-filtering here. */
@@ -27,17 +37,17 @@ export async function upload(file, confidence, nmsIou) {
   form.append('confidence', String(confidence));
   form.append('nmsIou', String(nmsIou));
   form.append('candidates', 'true');
-  return json(await fetch('/api/v1/inferences', { method: 'POST', body: form, headers: await csrfHeaders() }));
+  return call('POST', '/api/v1/inferences', form);
 }
 
 export async function inference(id) {
-  return json(await fetch(`/api/v1/inferences/${encodeURIComponent(id)}`));
+  return call('GET', `/api/v1/inferences/${encodeURIComponent(id)}`);
 }
 
 /** One page of past inferences, newest first; pass the previous page's `next` to continue. */
 export async function history(limit, after) {
   const cursor = after ? `&after=${encodeURIComponent(after)}` : '';
-  return json(await fetch(`/api/v1/inferences?limit=${limit}${cursor}`));
+  return call('GET', `/api/v1/inferences?limit=${limit}${cursor}`);
 }
 
 export function imageUrl(sha256) {

@@ -1,7 +1,7 @@
 // The page: upload by drag and drop or picker, thresholds that re-filter without a new upload, the result side by
 // side with the original, and the history of past uploads.
 import * as api from './api.js';
-import { showUser } from './session.js';
+import { roleNames, showUser, signOut } from './session.js';
 import { refilter } from './filter.js';
 import { colourOf, draw } from './render.js';
 
@@ -14,6 +14,7 @@ const state = {
   candidates: null,   // boxes the page may re-filter (all above the floor for a fresh upload; the stored ones otherwise)
   shown: [],          // the boxes that pass the thresholds now: the table and the canvas
   next: null,        // cursor of the next history page
+  shownRequest: 0,   // the newest upload or history click: only its answer may be shown
 };
 
 function showError(message) {
@@ -96,16 +97,22 @@ async function uploadFile(file) {
     showError(`${file.name} is not a PNG or JPEG image.`);
     return;
   }
+  // A slower earlier upload must not replace what a later one (or a later click in the history) shows.
+  const request = ++state.shownRequest;
   setStatus(`Detecting findings in ${file.name}…`);
   try {
     const t = thresholds();
     const result = await api.upload(file, t.confidence, t.nmsIou);
-    show(result, result.candidates);
-    setStatus('');
+    if (request === state.shownRequest) {
+      show(result, result.candidates);
+      setStatus('');
+    }
     await loadHistory(true);
   } catch (e) {
-    setStatus('');
-    showError(e.message);
+    if (request === state.shownRequest) {
+      setStatus('');
+      showError(e.message);
+    }
   }
 }
 
@@ -125,8 +132,10 @@ function historyItem(item) {
   button.append(img, caption);
   button.addEventListener('click', async () => {
     showError('');
+    const request = ++state.shownRequest;
     try {
       const result = await api.inference(item.inferenceId);
+      if (request !== state.shownRequest) return;
       $('confidence').value = result.thresholds.confidence;
       $('nms-iou').value = result.thresholds.nmsIou;
       showThresholds();
@@ -165,13 +174,42 @@ function wireUpload() {
   $('more').addEventListener('click', () => loadHistory(false).catch((e) => showError(e.message)));
 }
 
+/**
+ * A user without the upload role (the first-start admin, a data engineer) sees no upload box but what to do instead;
+ * an administrator can create a radiologist's account right here and sign in with it.
+ */
+function showWhatTheRolesAllow(user) {
+  $('model-line').textContent = '';
+  for (const section of document.querySelectorAll('main > section:not(#no-upload-role)')) section.hidden = true;
+  $('no-upload-role').hidden = false;
+  const admin = user.roles.includes('ADMIN');
+  $('no-upload-role-text').textContent = `You are signed in as ${user.username} (${roleNames(user.roles)}). `
+    + (admin
+      ? 'An administrator manages users and reads the audit log; the people who upload images and review findings need accounts of their own.'
+      : 'Ask an administrator for the uploader or radiologist role, or use the pages linked above.');
+  $('new-radiologist').hidden = !admin;
+  $('new-radiologist').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const username = $('radiologist-username').value.trim();
+    try {
+      await api.call('POST', '/api/v1/users', { username, password: $('radiologist-password').value, roles: ['radiologist'] });
+      $('radiologist-created').textContent = `Created the radiologist ${username}. Sign out, then sign in as ${username} to upload.`;
+      $('sign-in-as').hidden = false;
+      $('radiologist-error').hidden = true;
+    } catch (e) {
+      $('radiologist-error').textContent = e.message;
+      $('radiologist-error').hidden = false;
+    }
+  });
+  $('sign-in-as').addEventListener('click', () => signOut());
+}
+
 async function start() {
   wireUpload();
   try {
     const user = await showUser();
     if (!user.roles.includes('UPLOADER') && !user.roles.includes('RADIOLOGIST')) {
-      $('model-line').textContent = '';
-      showError(`As ${user.roles.join(', ').toLowerCase()} you do not upload or read results here; use the links above.`);
+      showWhatTheRolesAllow(user);
       return;
     }
     state.model = await api.model();

@@ -1,18 +1,7 @@
-// What the account and admin pages share: JSON calls with the CSRF header, table cells, status and error lines.
-import { csrfHeaders } from './session.js';
+// What the pages with tables and forms share: table cells, times, the status and error lines.
+export { call } from './api.js';
 
 export const $ = (id) => document.getElementById(id);
-
-export async function call(method, path, body) {
-  const headers = { ...(await csrfHeaders()), ...(body ? { 'Content-Type': 'application/json' } : {}) };
-  const response = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  if (!response.ok) {
-    let message = `The server answered ${response.status} ${response.statusText}.`;
-    try { message = (await response.json()).message ?? message; } catch (ignored) { /* not JSON */ }
-    throw new Error(message);
-  }
-  return response.status === 204 ? null : response.json();
-}
 
 export function cell(text) {
   const td = document.createElement('td');
@@ -22,13 +11,17 @@ export function cell(text) {
 
 export const when = (instant) => (instant ? new Date(instant).toLocaleString() : '');
 
+export function showError(e) {
+  $('error').textContent = e.message;
+  $('error').hidden = false;
+}
+
+/** Runs a change: its answer goes to the status line, its failure to the error line. */
 export async function run(work) {
   $('error').hidden = true;
   try {
     $('status').textContent = await work();
   } catch (e) {
-    $('error').textContent = e.message;
-    $('error').hidden = false;
+    showError(e);
   }
 }
-

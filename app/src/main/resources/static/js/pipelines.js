@@ -1,71 +1,58 @@
-// The pipelines page: start a stage, and watch the run history (refreshed every few seconds).
-import { csrfHeaders, showUser } from './session.js';
+// The pipelines page: start a stage, and watch the run history. It refreshes every few seconds while the tab is
+// shown, one request at a time, and at once when the tab is shown again.
+import { showUser } from './session.js';
+import { $, call, cell, run, showError, when } from './forms.js';
 
-const $ = (id) => document.getElementById(id);
-
-async function failure(response) {
-  try {
-    const body = await response.json();
-    if (body && body.message) return new Error(body.message);
-  } catch (ignored) {
-    // not JSON
-  }
-  return new Error(`The server answered ${response.status} ${response.statusText}.`);
-}
-
-function cell(text) {
-  const td = document.createElement('td');
-  td.textContent = text ?? '';
-  return td;
-}
+const REFRESH_MS = 3000;
+let timer = null;
 
 /** The stage's counts as short "name value" pairs; the raw JSON is unreadable in a table. */
-function details(run) {
-  if (run.error) return run.error;
-  if (!run.detail) return '';
+function details(runRecord) {
+  if (runRecord.error) return runRecord.error;
+  if (!runRecord.detail) return '';
   try {
-    return Object.entries(JSON.parse(run.detail)).map(([k, v]) => `${k} ${v}`).join(' · ');
+    return Object.entries(JSON.parse(runRecord.detail)).map(([k, v]) => `${k} ${v}`).join(' · ');
   } catch (ignored) {
-    return run.detail;
+    return runRecord.detail;
   }
-}
-
-function when(instant) {
-  return instant ? new Date(instant).toLocaleString() : '';
 }
 
 async function refresh() {
-  const response = await fetch('/api/v1/pipelines/runs?limit=100');
-  if (!response.ok) throw await failure(response);
-  const { items } = await response.json();
-  const rows = items.map((run) => {
+  const { items } = await call('GET', '/api/v1/pipelines/runs?limit=100');
+  const rows = items.map((r) => {
     const tr = document.createElement('tr');
-    tr.className = `run run-${run.status.toLowerCase()}`;
-    tr.dataset.runId = run.runId;
-    tr.append(cell(run.runId), cell(run.stage), cell(run.trigger), cell(run.status), cell(when(run.startedAt)),
-      cell(when(run.finishedAt)), cell(run.attempts), cell(run.rowsRead), cell(run.rowsWritten), cell(details(run)));
+    tr.className = `run run-${r.status.toLowerCase()}`;
+    tr.dataset.runId = r.runId;
+    tr.append(cell(r.runId), cell(r.stage), cell(r.trigger), cell(r.status), cell(when(r.startedAt)),
+      cell(when(r.finishedAt)), cell(r.attempts), cell(r.rowsRead), cell(r.rowsWritten), cell(details(r)));
     return tr;
   });
   $('runs').tBodies[0].replaceChildren(...rows);
 }
 
-async function start(stage) {
-  $('error').hidden = true;
-  const response = await fetch(`/api/v1/pipelines/${stage}/runs`, { method: 'POST', headers: await csrfHeaders() });
-  if (!response.ok) throw await failure(response);
-  const run = await response.json();
-  $('status').textContent = `Started ${stage} run ${run.runId}.`;
-  await refresh();
+/** The next refresh is planned only when this one has answered, so requests never pile up on a slow server. */
+async function poll() {
+  clearTimeout(timer);
+  timer = null;
+  if (document.hidden) return;
+  try {
+    await refresh();
+  } catch (e) {
+    showError(e);
+  }
+  if (!document.hidden && timer === null) timer = setTimeout(poll, REFRESH_MS);
 }
 
-function showError(e) {
-  $('error').textContent = e.message;
-  $('error').hidden = false;
-}
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) poll();
+});
 
 for (const button of document.querySelectorAll('button[data-stage]')) {
-  button.addEventListener('click', () => start(button.dataset.stage).catch(showError));
+  button.addEventListener('click', () => run(async () => {
+    const started = await call('POST', `/api/v1/pipelines/${button.dataset.stage}/runs`);
+    poll();
+    return `Started ${button.dataset.stage} run ${started.runId}.`;
+  }));
 }
 showUser().catch(showError);
-refresh().catch(showError);
-setInterval(() => refresh().catch(showError), 3000);
+poll();

@@ -44,7 +44,7 @@ class ImageController
     ResponseEntity<byte[]> image(Authentication authentication, @PathVariable("sha256") String sha256)
     {
         ImageRecord image = find(authentication, sha256);
-        byte[] bytes = lake.imageBytes(image).orElseThrow(() -> new NotFoundException("The bytes of image " + sha256 + " are missing from the store."));
+        byte[] bytes = bytes(image);
         audit.success("image.view", "image/" + sha256);
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType(image.mediaType().mimeType()))
@@ -56,11 +56,16 @@ class ImageController
     ResponseEntity<byte[]> thumbnail(Authentication authentication, @PathVariable("sha256") String sha256)
     {
         ImageRecord image = find(authentication, sha256);
-        byte[] bytes = lake.imageBytes(image).orElseThrow(() -> new NotFoundException("The bytes of image " + sha256 + " are missing from the store."));
+        byte[] thumbnail = thumbnails.of(sha256, () -> bytes(image));
         return ResponseEntity.ok()
                 .contentType(MediaType.IMAGE_PNG)
                 .cacheControl(CacheControl.maxAge(Duration.ofDays(365)).cachePrivate().immutable())
-                .body(thumbnails.of(sha256, bytes));
+                .body(thumbnail);
+    }
+
+    private byte[] bytes(ImageRecord image)
+    {
+        return lake.imageBytes(image).orElseThrow(() -> new NotFoundException("The bytes of image " + image.sha256() + " are missing from the store."));
     }
 
     private ImageRecord find(Authentication authentication, String sha256)

@@ -1,5 +1,7 @@
 package org.cxr.app.image;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.cxr.detector.Detector;
 import org.cxr.detector.image.DecodedImage;
 import org.springframework.stereotype.Component;
@@ -10,13 +12,14 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
-/** 8-bit grey PNG thumbnails (at most 192 pixels wide or high), kept in a small in-memory cache by image hash. */
+/**
+ * 8-bit grey PNG thumbnails (at most 192 pixels wide or high), kept in memory by image hash: an image's bytes never
+ * change under its hash, so a cached thumbnail is never stale, and the full image is fetched from S3 only on a miss.
+ */
 @Component
 class Thumbnails
 {
@@ -24,29 +27,17 @@ class Thumbnails
     private static final int CACHED = 256;
 
     private final Detector detector;
-    private final Map<String, byte[]> cache = Collections.synchronizedMap(new LinkedHashMap<>(CACHED, 0.75f, true)
-    {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest)
-        {
-            return size() > CACHED;
-        }
-    });
+    private final Cache<String, byte[]> cache = Caffeine.newBuilder().maximumSize(CACHED).build();
 
     Thumbnails(Detector detector)
     {
         this.detector = requireNonNull(detector, "detector");
     }
 
-    byte[] of(String sha256, byte[] imageBytes)
+    /** The thumbnail of the image with this hash; {@code imageBytes} fetches the image when it is not cached. */
+    byte[] of(String sha256, Supplier<byte[]> imageBytes)
     {
-        byte[] cached = cache.get(sha256);
-        if (cached != null) {
-            return cached;
-        }
-        byte[] thumbnail = render(detector.decode(imageBytes));
-        cache.put(sha256, thumbnail);
-        return thumbnail;
+        return cache.get(sha256, hash -> render(detector.decode(imageBytes.get())));
     }
 
     private static byte[] render(DecodedImage image)

@@ -213,7 +213,7 @@ class PageInBrowserTest
         try {
             signIn("admin", TestUsers.ADMIN_PASSWORD);
             driver.get(url("/"));
-            waitUntil("the upload page tells an admin it is not theirs", () -> driver.findElement(By.id("error")).getText().contains("do not upload"));
+            waitUntil("the upload page tells an admin it is not theirs", () -> driver.findElement(By.id("no-upload-role")).isDisplayed());
             assertThat(driver.findElements(By.cssSelector("nav a[href='/admin.html']"))).hasSize(1);
 
             driver.get(url("/admin.html"));
@@ -239,6 +239,53 @@ class PageInBrowserTest
         finally {
             driver.get(url("/admin.html"));
             waitUntil("the sign-out button", () -> !driver.findElements(By.id("sign-out")).isEmpty());
+            driver.findElement(By.id("sign-out")).click();
+            waitUntil("signed out", () -> driver.getCurrentUrl().contains("/login"));
+        }
+    }
+
+    @Test
+    void theFirstStartsAdminLearnsOnTheUploadPageThatUploadingNeedsARadiologistCreatesOneThereAndTheRadiologistSeesBoxes()
+            throws Exception
+    {
+        driver.findElement(By.id("sign-out")).click();
+        waitUntil("the sign-in page", () -> driver.getCurrentUrl().contains("/login"));
+        signIn("admin", TestUsers.ADMIN_PASSWORD);
+        try {
+            driver.get(url("/"));
+            waitUntil("the upload page says what an admin can do instead", () -> driver.findElement(By.id("no-upload-role")).isDisplayed());
+            assertThat(text("no-upload-role-text")).contains("You are signed in as admin (admin)");
+            assertThat(driver.findElement(By.id("drop-zone")).isDisplayed()).as("no upload box for a role that may not upload").isFalse();
+            assertThat(driver.findElement(By.id("model-line")).getText()).isEmpty();
+
+            driver.findElement(By.id("radiologist-username")).sendKeys("rosa");
+            driver.findElement(By.id("radiologist-password")).sendKeys("rosa-password-123");
+            driver.findElement(By.cssSelector("#new-radiologist button[type=submit]")).click();
+            waitUntil("the radiologist is created", () -> text("radiologist-created").startsWith("Created the radiologist rosa."));
+            HttpResponse<String> users = client.send(HttpRequest.newBuilder(URI.create(url("/api/v1/users"))).header("Authorization", TestUsers.adminBasic()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.readTree(users.body()).get("items").valueStream()
+                    .filter(user -> user.get("username").asString().equals("rosa"))
+                    .map(user -> user.get("roles").toString())).containsExactly("[\"RADIOLOGIST\"]");
+            screenshot("no-upload-role.png");
+        }
+        catch (RuntimeException | Error e) {
+            driver.findElement(By.id("sign-out")).click();
+            waitUntil("signed out", () -> driver.getCurrentUrl().contains("/login"));
+            throw e;
+        }
+        driver.findElement(By.id("sign-in-as")).click();
+        waitUntil("signed out", () -> driver.getCurrentUrl().contains("/login"));
+        signIn("rosa", "rosa-password-123");
+        try {
+            driver.get(url("/"));
+            waitUntil("the model line names the model", () -> driver.findElement(By.id("model-line")).getText().startsWith("Model cxr-demo-phantom"));
+            assertThat(driver.findElement(By.id("no-upload-role")).isDisplayed()).isFalse();
+            List<Long> before = allInferenceIds();
+            long id = uploadThroughThePage(phantomFile("rosa.png", 5150), before);
+            assertCanvasShows(id);
+        }
+        finally {
             driver.findElement(By.id("sign-out")).click();
             waitUntil("signed out", () -> driver.getCurrentUrl().contains("/login"));
         }
@@ -638,12 +685,18 @@ class PageInBrowserTest
     private void screenshot()
             throws IOException
     {
+        screenshot("page.png");
+    }
+
+    private void screenshot(String name)
+            throws IOException
+    {
         Dimension size = driver.manage().window().getSize();
         long height = ((Number) js("return document.documentElement.scrollHeight")).longValue();
         long chrome = size.getHeight() - ((Number) js("return window.innerHeight")).longValue();
         driver.manage().window().setSize(new Dimension(size.getWidth(), (int) Math.min(height + chrome, 6000)));
         try {
-            Path target = Path.of("target", "page.png");
+            Path target = Path.of("target", name);
             Files.createDirectories(target.getParent());
             Files.write(target, driver.getScreenshotAs(OutputType.BYTES));
         }
