@@ -1,18 +1,17 @@
 package org.cxr.detector.image;
 
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import org.cxr.detector.image.ImageRejectedException.Reason;
 import org.cxr.detector.model.ModelManifest.Intensity;
 
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,7 +95,8 @@ public final class ImageDecoder
             throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, "Not a PNG or JPEG image.");
         }
         FileFacts facts = format.equals("jpeg") ? jpegFacts(bytes) : pngFacts(bytes);
-        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        // Read in place: a caching stream would hold a second copy of a file that may be 100 MB.
+        try (ImageInputStream input = new ByteArrayImageInputStream(bytes)) {
             ImageReader reader = ImageReaders.create(format);
             try {
                 // Metadata ignored: the pixel reader then skips text and profile chunks instead of inflating them.
