@@ -224,6 +224,31 @@ class JpegDecodingTest
         assertThat(decoder.decode(two).orientation()).isEqualTo(Orientation.ROTATE_90_CLOCKWISE);
     }
 
+    @Test
+    void bitFlippedJpegsOfEveryKindAreDecodedOrRefusedWithAReasonNothingElse()
+    {
+        byte[] exif = ImageBytes.insertJpegSegment(ImageBytes.jpeg(noise(32, 24), 0.9f, true), 0xe1, ImageBytes.exifOrientation(6, false));
+        byte[] cmyk = cmykJpeg(24, 16, (x, y) -> new int[] {x * 10, y * 15, 0, 40}, 2);
+        byte[] lossless = TestFiles.fixture("images/gradient-lossless-16.jpg");
+        Random random = new Random(11);
+        for (byte[] jpeg : new byte[][] {exif, cmyk, lossless}) {
+            for (int i = 0; i < 150; i++) {
+                byte[] damaged = jpeg.clone();
+                for (int flips = 0; flips < 3; flips++) {
+                    // Mostly in the headers, where the marker and Exif parsers read.
+                    int at = 2 + random.nextInt(Math.min(damaged.length - 2, random.nextBoolean() ? 400 : damaged.length));
+                    damaged[at] ^= (byte) (1 << random.nextInt(8));
+                }
+                try {
+                    decoder.decode(damaged);
+                }
+                catch (ImageRejectedException expected) {
+                    assertThat(expected.reason()).isIn(Reason.CORRUPT, Reason.TOO_MANY_PIXELS, Reason.UNSUPPORTED_ENCODING);
+                }
+            }
+        }
+    }
+
     private void assertUnsupported(byte[] bytes, String message)
     {
         assertThatThrownBy(() -> decoder.decode(bytes))
