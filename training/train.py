@@ -18,7 +18,7 @@ import torch.nn.functional as F
 import torchvision
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import CLASS_NAMES, INPUT_SIZE, letterbox, load_coco, load_grey, MEAN, STD  # noqa: E402
+from common import CLASS_NAMES, INPUT_SIZE, INTENSITY, letterbox, load_coco, load_grey, MEAN, STD  # noqa: E402
 from model import DemoDetector, STRIDE  # noqa: E402
 
 
@@ -262,7 +262,8 @@ def write_manifest(out, default_confidence):
         "description": "Demo detector trained on synthetic chest radiograph phantoms only. Not for clinical use.",
         "classes": [{"name": n, "color": c} for n, c in zip(CLASS_NAMES, COLOURS)],
         "input": {"name": "image", "layout": "NCHW", "width": INPUT_SIZE, "height": INPUT_SIZE, "color": "GRAYSCALE",
-                  "resize": "LETTERBOX", "padValue": 0.0, "scale": 1.0, "mean": [MEAN], "std": [STD]},
+                  "resize": "LETTERBOX", "padValue": 0.0, "scale": 1.0, "mean": [MEAN], "std": [STD],
+                  "intensity": INTENSITY},
         "output": {"decoder": "DEMO", "tensors": ["detections"]},
         "defaults": {"confidence": default_confidence, "nmsIou": 0.5},
     }

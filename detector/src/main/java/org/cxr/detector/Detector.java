@@ -14,6 +14,7 @@ import org.cxr.detector.decode.Tensor;
 import org.cxr.detector.image.DecodedImage;
 import org.cxr.detector.image.ImageDecoder;
 import org.cxr.detector.image.Letterbox;
+import org.cxr.detector.image.PixelBudget;
 import org.cxr.detector.image.Preprocessor;
 import org.cxr.detector.model.InvalidModelException;
 import org.cxr.detector.model.ModelFolder;
@@ -50,6 +51,8 @@ public final class Detector
     private final OutputDecoder decoder;
     private final Preprocessor preprocessor;
     private final ImageDecoder imageDecoder;
+    private final int detectionWidth;
+    private final int detectionHeight;
     private final boolean batchable;
 
     private Detector(ModelManifest manifest, OrtSession session, OutputDecoder decoder, DetectorOptions options, boolean batchable)
@@ -58,7 +61,9 @@ public final class Detector
         this.session = session;
         this.decoder = decoder;
         this.preprocessor = new Preprocessor(manifest.input());
-        this.imageDecoder = new ImageDecoder(options.maxPixels());
+        this.imageDecoder = new ImageDecoder(options.maxPixels(), manifest.input().intensity(), new PixelBudget(options.decodePixelBudget()));
+        this.detectionWidth = manifest.input().width() * options.inputOversampling();
+        this.detectionHeight = manifest.input().height() * options.inputOversampling();
         this.batchable = batchable;
     }
 
@@ -124,17 +129,33 @@ public final class Detector
         return new Thresholds(manifest.defaults().confidence(), manifest.defaults().nmsIou());
     }
 
-    /** Reads an image file's bytes as this detector would, with its pixel limit. */
+    /**
+     * Reads an image file's bytes at full resolution, upright, with this model's intensity mapping and this
+     * detector's pixel limit and decode budget.
+     */
     public DecodedImage decode(byte[] imageBytes)
     {
         return imageDecoder.decode(imageBytes);
+    }
+
+    /**
+     * Reads an image file's bytes as {@link #detect(byte[], Thresholds)} does: upright, this model's intensities, and
+     * for an image much larger than the model's input, every n-th pixel of every n-th row only (at least
+     * {@link DetectorOptions#inputOversampling()} times the input's width and height are kept), which bounds the time
+     * and heap a huge radiograph costs. Its width and height are still the full image's, and {@link #detect(DecodedImage,
+     * Thresholds)} reports boxes in full-size pixels; its planes ({@code planeWidth x planeHeight}, upright) are what a
+     * thumbnail can be made from without decoding again.
+     */
+    public DecodedImage decodeForDetection(byte[] imageBytes)
+    {
+        return imageDecoder.decode(imageBytes, detectionWidth, detectionHeight);
     }
 
     @Override
     public DetectionResult detect(byte[] imageBytes, Thresholds thresholds)
     {
         long start = System.nanoTime();
-        return detectAll(List.of(decode(imageBytes)), thresholds, start).get(0);
+        return detectAll(List.of(decodeForDetection(imageBytes)), thresholds, start).get(0);
     }
 
     public DetectionResult detect(DecodedImage image, Thresholds thresholds)

@@ -1,7 +1,9 @@
 package org.cxr.detector;
 
+import org.cxr.detector.image.DecodedImage;
 import org.cxr.detector.image.ImageRejectedException;
 import org.cxr.detector.model.InvalidModelException;
+import org.cxr.detector.model.ModelManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -230,6 +232,75 @@ class DetectorTest
         assertThatThrownBy(() -> Detector.load(model, DetectorOptions.defaults()))
                 .isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("ONNX Runtime cannot load");
+    }
+
+    @Test
+    void manifestsWithoutAnIntensitySettingReadFullRangeValuesAsBefore()
+    {
+        try (Detector detector = load("demo")) {
+            assertThat(detector.manifest().input().intensity()).isEqualTo(ModelManifest.Intensity.BIT_DEPTH);
+            // 12-bit data in a 16-bit PNG: value / 65535, so the mean (and every score) is 1/16 of white's.
+            assertThat(detector.detect(twelveBitWhite(), THRESHOLDS).detections()).isEmpty();
+        }
+    }
+
+    @Test
+    void theManifestsIntensitySettingIsWhatServingApplies(@TempDir Path dir)
+            throws IOException
+    {
+        Path model = copyFixture("demo", dir);
+        rewriteManifest(model, "\"std\": [1.0]}", "\"std\": [1.0], \"intensity\": {\"mode\": \"significant_bits\"}}");
+
+        try (Detector detector = Detector.load(model, DetectorOptions.defaults().withIntraOpThreads(1))) {
+            assertThat(detector.manifest().input().intensity()).isEqualTo(ModelManifest.Intensity.SIGNIFICANT_BITS);
+            DetectionResult twelveBit = detector.detect(twelveBitWhite(), THRESHOLDS);
+            DetectionResult eightBit = detector.detect(TestImages.png(TestImages.grey(32, 32, 255)), THRESHOLDS);
+            assertThat(twelveBit.detections()).isEqualTo(eightBit.detections()).hasSize(2);
+        }
+    }
+
+    @Test
+    void impossibleIntensitySettingsAreRefused(@TempDir Path dir)
+            throws IOException
+    {
+        Path model = copyFixture("demo", dir);
+        String original = Files.readString(model.resolve("manifest.json"));
+        String[][] cases = {
+                {"{\"mode\": \"percentile_window\", \"low\": 90, \"high\": 10}", "0 <= low < high <= 100"},
+                {"{\"mode\": \"bit_depth\", \"low\": 1}", "apply to PERCENTILE_WINDOW only"},
+                {"{}", "input.intensity.mode is missing"}};
+        for (String[] c : cases) {
+            Files.writeString(model.resolve("manifest.json"), original.replace("\"std\": [1.0]}", "\"std\": [1.0], \"intensity\": " + c[0] + "}"));
+            assertThatThrownBy(() -> Detector.load(model, DetectorOptions.defaults()))
+                    .isInstanceOf(InvalidModelException.class)
+                    .hasMessageContaining(c[1]);
+        }
+    }
+
+    @Test
+    void largeImagesAreDecodedForDetectionAtReducedSizeAndBoxesComeBackInFullSizePixels()
+    {
+        // Input 32 x 32, so with the default oversampling of 4 a decode for detection keeps at least 128 x 128.
+        try (Detector detector = load("demo")) {
+            byte[] png = TestImages.png(TestImages.grey(512, 256, 255));
+
+            DecodedImage reduced = detector.decodeForDetection(png);
+            DecodedImage full = detector.decode(png);
+
+            assertThat(reduced.planeWidth()).isEqualTo(256);
+            assertThat(reduced.planeHeight()).isEqualTo(128);
+            assertThat(full.reduced()).isFalse();
+            DetectionResult result = detector.detect(png, THRESHOLDS);
+            assertThat(result.imageWidth()).isEqualTo(512);
+            assertThat(result.imageHeight()).isEqualTo(256);
+            assertThat(result.detections()).isEqualTo(detector.detect(full, THRESHOLDS).detections());
+        }
+    }
+
+    /** 32 x 32 of 4095 in a 16-bit PNG that says (sBIT) only 12 bits are used. */
+    private static byte[] twelveBitWhite()
+    {
+        return org.cxr.detector.image.ImageBytes.insertPngChunk(TestImages.png(TestImages.grey16(32, 32, 4095)), "sBIT", new byte[] {12});
     }
 
     private static Path copyFixture(String name, Path dir)

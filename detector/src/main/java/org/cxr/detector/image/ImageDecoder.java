@@ -1,8 +1,10 @@
 package org.cxr.detector.image;
 
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import org.cxr.detector.image.ImageRejectedException.Reason;
+import org.cxr.detector.model.ModelManifest.Intensity;
 
-import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
@@ -10,34 +12,56 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import static java.util.Objects.requireNonNull;
 
 /**
- * Reads PNG and JPEG files (8- and 16-bit, grey and colour) into planes of [0, 1] values. The dimensions are read
- * from the header and checked against the pixel limit before any pixel is decoded, so a small file claiming a huge
- * image (a decompression bomb) costs nothing. Anything the decoder warns about (a truncated JPEG, say) is refused
- * rather than returned half grey.
+ * Reads PNG and JPEG files (8- and 16-bit, grey and colour, palette, CMYK and YCCK JPEG, lossless JPEG) into upright
+ * planes of [0, 1] intensities, mapped as the {@link Intensity} says.
+ *
+ * <p>The dimensions are read from the header and checked against the pixel limit before any pixel is decoded, so a
+ * small file claiming a huge image (a decompression bomb) costs nothing. Encodings that are valid but that no decoder
+ * here reads (12-bit and arithmetic-coded JPEG, for instance) are named from the frame marker before decoding and
+ * refused as {@link Reason#UNSUPPORTED_ENCODING}. Anything the decoder warns about in the image data (a truncated
+ * JPEG, say) is refused as {@link Reason#CORRUPT} rather than returned half grey; warnings about colour profiles and
+ * other metadata the JPEG reader works around are not damage.
+ *
+ * <p>The pixels held at once by all decodes of one decoder are bounded by its {@link PixelBudget}.
  */
 public final class ImageDecoder
 {
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    private static final int LOSSLESS_FRAME = 0xc3;
 
     private final long maxPixels;
+    private final Intensity intensity;
+    private final PixelBudget budget;
 
+    /** Full-range intensities ({@link Intensity#BIT_DEPTH}) and a budget of one maximal image. */
     public ImageDecoder(long maxPixels)
+    {
+        this(maxPixels, Intensity.BIT_DEPTH, new PixelBudget(Math.min(Math.max(maxPixels, 1), Integer.MAX_VALUE)));
+    }
+
+    public ImageDecoder(long maxPixels, Intensity intensity, PixelBudget budget)
     {
         if (maxPixels < 1) {
             throw new IllegalArgumentException("max pixels must be positive");
         }
         this.maxPixels = maxPixels;
+        this.intensity = requireNonNull(intensity, "intensity");
+        this.budget = requireNonNull(budget, "budget");
     }
 
     /** "png", "jpeg", or null when the bytes start like neither. */
     public static String sniffFormat(byte[] bytes)
     {
-        if (bytes.length >= PNG_MAGIC.length && java.util.Arrays.equals(bytes, 0, PNG_MAGIC.length, PNG_MAGIC, 0, PNG_MAGIC.length)) {
+        if (bytes.length >= PNG_MAGIC.length && Arrays.equals(bytes, 0, PNG_MAGIC.length, PNG_MAGIC, 0, PNG_MAGIC.length)) {
             return "png";
         }
         if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8 && (bytes[2] & 0xff) == 0xff) {
@@ -46,8 +70,23 @@ public final class ImageDecoder
         return null;
     }
 
+    /** The whole image at full resolution, upright. */
     public DecodedImage decode(byte[] bytes)
     {
+        return decode(bytes, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The image upright, read at reduced size when it is much larger than needed: every n-th pixel of every n-th row,
+     * for the largest n that keeps at least {@code minWidth x minHeight} pixels of the upright picture. The planes are
+     * then smaller than {@link DecodedImage#width()} x {@link DecodedImage#height()}, which stay the full size.
+     * Skipping happens inside the decoder, so the full-size pixels are never held.
+     */
+    public DecodedImage decode(byte[] bytes, int minWidth, int minHeight)
+    {
+        if (minWidth < 1 || minHeight < 1) {
+            throw new IllegalArgumentException("minimum size must be positive");
+        }
         if (bytes == null || bytes.length == 0) {
             throw new ImageRejectedException(Reason.EMPTY, "The file is empty.");
         }
@@ -55,30 +94,14 @@ public final class ImageDecoder
         if (format == null) {
             throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, "Not a PNG or JPEG image.");
         }
-        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
-            if (!readers.hasNext()) {
-                throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, "No " + format + " reader is available.");
-            }
-            ImageReader reader = readers.next();
+        FileFacts facts = format.equals("jpeg") ? jpegFacts(bytes) : pngFacts(bytes);
+        // Read in place: a caching stream would hold a second copy of a file that may be 100 MB.
+        try (ImageInputStream input = new ByteArrayImageInputStream(bytes)) {
+            ImageReader reader = ImageReaders.create(format);
             try {
+                // Metadata ignored: the pixel reader then skips text and profile chunks instead of inflating them.
                 reader.setInput(input, true, true);
-                int width = reader.getWidth(0);
-                int height = reader.getHeight(0);
-                if (width < 1 || height < 1) {
-                    throw new ImageRejectedException(Reason.CORRUPT, "The image header gives no size.");
-                }
-                if ((long) width * height > maxPixels) {
-                    throw new ImageRejectedException(Reason.TOO_MANY_PIXELS,
-                            "The image is %d x %d pixels; at most %d pixels are accepted.".formatted(width, height, maxPixels));
-                }
-                StringBuilder warnings = new StringBuilder();
-                reader.addIIOReadWarningListener((source, warning) -> warnings.append(warning).append(' '));
-                BufferedImage image = reader.read(0);
-                if (!warnings.isEmpty()) {
-                    throw new ImageRejectedException(Reason.CORRUPT, "The image is damaged: " + warnings.toString().trim());
-                }
-                return toPlanes(image, format);
+                return read(reader, format, facts, minWidth, minHeight);
             }
             finally {
                 reader.dispose();
@@ -90,45 +113,256 @@ public final class ImageDecoder
         catch (IOException | RuntimeException | OutOfMemoryError e) {
             // Decoders throw all sorts on hostile input (IIOException, IndexOutOfBounds, NegativeArraySize...):
             // every one of them means the file cannot be read.
-            throw new ImageRejectedException(Reason.CORRUPT, "The " + format.toUpperCase(java.util.Locale.ROOT) + " file is damaged or truncated.", e);
+            throw new ImageRejectedException(Reason.CORRUPT, "The " + format.toUpperCase(Locale.ROOT) + " file is damaged or truncated.", e);
         }
     }
 
-    private static DecodedImage toPlanes(BufferedImage image, String format)
+    private DecodedImage read(ImageReader reader, String format, FileFacts facts, int minWidth, int minHeight)
+            throws IOException
     {
-        int width = image.getWidth();
-        int height = image.getHeight();
-        ColorModel colorModel = image.getColorModel();
-        Raster raster = image.getRaster();
-        int bands = raster.getNumBands();
-        int bits = raster.getSampleModel().getSampleSize(0);
-        if (colorModel instanceof IndexColorModel || bits > 16 || (bands != 1 && bands != 2 && bands != 3 && bands != 4)) {
-            // Palette or unusual layouts: let Java convert to 8-bit RGB.
-            float[][] rgb = new float[3][width * height];
-            int[] row = new int[width];
-            for (int y = 0; y < height; y++) {
-                image.getRGB(0, y, width, 1, row, 0, width);
+        int storedWidth = reader.getWidth(0);
+        int storedHeight = reader.getHeight(0);
+        if (storedWidth < 1 || storedHeight < 1) {
+            throw new ImageRejectedException(Reason.CORRUPT, "The image header gives no size.");
+        }
+        long storedPixels = (long) storedWidth * storedHeight;
+        if (storedPixels > maxPixels) {
+            throw new ImageRejectedException(Reason.TOO_MANY_PIXELS,
+                    "The image is %d x %d pixels; at most %d pixels are accepted.".formatted(storedWidth, storedHeight, maxPixels));
+        }
+        Orientation orientation = facts.orientation();
+        int period = period(orientation.uprightWidth(storedWidth, storedHeight), orientation.uprightHeight(storedWidth, storedHeight), minWidth, minHeight);
+        // TwelveMonkeys' lossless decoder ignores the read parameters: it returns every pixel, skipped afterwards.
+        boolean readerSkips = facts.frameMarker() != LOSSLESS_FRAME;
+        long held = readerSkips ? (long) ceilDiv(storedWidth, period) * ceilDiv(storedHeight, period) : storedPixels;
+        try (PixelBudget.Lease lease = budget.acquire(held)) {
+            ImageReadParam param = reader.getDefaultReadParam();
+            if (period > 1 && readerSkips) {
+                param.setSourceSubsampling(period, period, 0, 0);
+            }
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            BufferedImage image = reader.read(0, param);
+            List<String> damage = warnings.stream().filter(w -> format.equals("png") || !aboutMetadata(w)).toList();
+            if (!damage.isEmpty()) {
+                throw new ImageRejectedException(Reason.CORRUPT, "The image is damaged: " + String.join(" ", damage));
+            }
+            int stride = period > 1 && image.getWidth() == storedWidth && image.getHeight() == storedHeight ? period : 1;
+            return toPlanes(image, stride, format, facts, orientation, storedWidth, storedHeight);
+        }
+    }
+
+    /** The largest n keeping at least the minimum size when every n-th pixel and row is read; 1 for small images. */
+    static int period(int width, int height, int minWidth, int minHeight)
+    {
+        return Math.max(1, Math.min(width / minWidth, height / minHeight));
+    }
+
+    /**
+     * Warnings of the JPEG reader that concern metadata it then works around (an ICC profile it cannot use, an odd
+     * Adobe or Exif segment, a thumbnail); the rest (libjpeg's "Corrupt JPEG data", "Premature end of JPEG file"...)
+     * are about the image data.
+     */
+    private static boolean aboutMetadata(String warning)
+    {
+        String w = warning.toLowerCase(Locale.ROOT);
+        return w.contains("icc") || w.contains("color profile") || w.contains("colors may look incorrect") || w.contains("app14")
+                || w.contains("bogus app") || w.contains("exif") || w.contains("thumbnail");
+    }
+
+    private static FileFacts jpegFacts(byte[] bytes)
+    {
+        JpegHeader header = JpegHeader.read(bytes);
+        String unsupported = header.unsupported();
+        if (unsupported != null) {
+            throw new ImageRejectedException(Reason.UNSUPPORTED_ENCODING, unsupported);
+        }
+        return new FileFacts(header.frameMarker(), header.precision(), List.of(), false, header.orientation());
+    }
+
+    private static FileFacts pngFacts(byte[] bytes)
+    {
+        PngHeader header = PngHeader.read(bytes);
+        if (header == null) {
+            return new FileFacts(-1, 0, List.of(), false, Orientation.NORMAL); // the reader will say what is wrong
+        }
+        return new FileFacts(-1, header.bitDepth(), header.significantBits(), header.colorType() == PngHeader.PALETTE, Orientation.NORMAL);
+    }
+
+    /**
+     * What the file's own header said. {@code bitDepth} is the sample precision (0 when unknown), which for a lossless
+     * JPEG may be less than the 16 bits of the raster holding it.
+     */
+    private record FileFacts(int frameMarker, int bitDepth, List<Integer> significantBits, boolean palette, Orientation orientation) {}
+
+    private DecodedImage toPlanes(BufferedImage image, int stride, String format, FileFacts facts, Orientation orientation, int storedWidth, int storedHeight)
+    {
+        Samples samples = Samples.of(image, facts.bitDepth());
+        int width = ceilDiv(image.getWidth(), stride);
+        int height = ceilDiv(image.getHeight(), stride);
+        // The palette's sBIT describes the palette's 8-bit entries, which are already full range.
+        List<Integer> significantBits = samples.convertedToRgb() || facts.palette() ? List.<Integer>of() : colourBits(facts.significantBits(), samples.channels());
+        float[][] window = IntensityWindow.of(intensity, samples, stride, width, height, significantBits);
+        float[][] planes = new float[samples.channels()][width * height];
+        int[] row = new int[samples.width()];
+        for (int y = 0; y < height; y++) {
+            for (int c = 0; c < planes.length; c++) {
+                samples.row(c, y * stride, row);
+                float black = window[c][0];
+                float range = window[c][1];
+                float[] plane = planes[c];
                 for (int x = 0; x < width; x++) {
-                    int p = row[x];
-                    rgb[0][y * width + x] = ((p >> 16) & 0xff) / 255f;
-                    rgb[1][y * width + x] = ((p >> 8) & 0xff) / 255f;
-                    rgb[2][y * width + x] = (p & 0xff) / 255f;
+                    float v = (row[x * stride] - black) / range;
+                    plane[orientation.uprightIndex(x, y, width, height)] = v < 0 ? 0 : Math.min(v, 1f);
                 }
             }
-            return new DecodedImage(width, height, 3, rgb, format, 8);
         }
-        int channels = bands <= 2 ? 1 : 3; // a grey+alpha or RGBA image: alpha is dropped
-        float max = (float) ((1 << bits) - 1);
-        float[][] planes = new float[channels][width * height];
-        int[] samples = new int[width];
-        for (int c = 0; c < channels; c++) {
-            for (int y = 0; y < height; y++) {
-                raster.getSamples(0, y, width, 1, c, samples);
-                for (int x = 0; x < width; x++) {
-                    planes[c][y * width + x] = samples[x] / max;
-                }
+        return new DecodedImage(
+                orientation.uprightWidth(storedWidth, storedHeight), orientation.uprightHeight(storedWidth, storedHeight),
+                planes.length, planes,
+                orientation.uprightWidth(width, height), orientation.uprightHeight(width, height),
+                format, samples.bits(), facts.significantBits(), orientation, storedWidth, storedHeight);
+    }
+
+    /** The sBIT values of the colour channels used (alpha dropped); empty unless there is one per channel. */
+    private static List<Integer> colourBits(List<Integer> significantBits, int channels)
+    {
+        if (significantBits.size() < channels) {
+            return List.of();
+        }
+        return significantBits.subList(0, channels);
+    }
+
+    private static int ceilDiv(int value, int divisor)
+    {
+        return (value + divisor - 1) / divisor;
+    }
+
+    /** The samples of a decoded image by channel and row, however the image stores them. */
+    abstract static class Samples
+    {
+        /** Columns in a row, skipped or not. */
+        abstract int width();
+
+        abstract int channels();
+
+        /** Bits per sample: values are 0 to 2^bits - 1. */
+        abstract int bits();
+
+        abstract boolean convertedToRgb();
+
+        /** Row {@code y} of channel {@code c}, every column. */
+        abstract void row(int c, int y, int[] out);
+
+        static Samples of(BufferedImage image, int declaredBits)
+        {
+            ColorModel colorModel = image.getColorModel();
+            Raster raster = image.getRaster();
+            int bands = raster.getNumBands();
+            int bits = raster.getSampleModel().getSampleSize(0);
+            if (colorModel instanceof IndexColorModel || bits > 16 || (bands != 1 && bands != 2 && bands != 3 && bands != 4)) {
+                return new Rgb(image);
+            }
+            // A lossless JPEG of 12-bit precision comes in a 16-bit raster; its values stop at 4095.
+            int precision = declaredBits > 0 && declaredBits < bits ? declaredBits : bits;
+            return new Bands(raster, bands <= 2 ? 1 : 3, precision); // grey+alpha and RGBA: alpha is dropped
+        }
+    }
+
+    private static final class Bands
+            extends Samples
+    {
+        private final Raster raster;
+        private final int channels;
+        private final int bits;
+
+        Bands(Raster raster, int channels, int bits)
+        {
+            this.raster = raster;
+            this.channels = channels;
+            this.bits = bits;
+        }
+
+        @Override
+        int width()
+        {
+            return raster.getWidth();
+        }
+
+        @Override
+        int channels()
+        {
+            return channels;
+        }
+
+        @Override
+        int bits()
+        {
+            return bits;
+        }
+
+        @Override
+        boolean convertedToRgb()
+        {
+            return false;
+        }
+
+        @Override
+        void row(int c, int y, int[] out)
+        {
+            raster.getSamples(0, y, raster.getWidth(), 1, c, out);
+        }
+    }
+
+    /** Palettes and unusual layouts, converted by Java to 8-bit RGB. */
+    private static final class Rgb
+            extends Samples
+    {
+        private final BufferedImage image;
+        private final int[] packed;
+        private int packedRow = -1;
+
+        Rgb(BufferedImage image)
+        {
+            this.image = image;
+            this.packed = new int[image.getWidth()];
+        }
+
+        @Override
+        int width()
+        {
+            return image.getWidth();
+        }
+
+        @Override
+        int channels()
+        {
+            return 3;
+        }
+
+        @Override
+        int bits()
+        {
+            return 8;
+        }
+
+        @Override
+        boolean convertedToRgb()
+        {
+            return true;
+        }
+
+        @Override
+        void row(int c, int y, int[] out)
+        {
+            if (packedRow != y) {
+                image.getRGB(0, y, image.getWidth(), 1, packed, 0, image.getWidth());
+                packedRow = y;
+            }
+            int shift = 16 - 8 * c;
+            for (int x = 0; x < packed.length; x++) {
+                out[x] = (packed[x] >> shift) & 0xff;
             }
         }
-        return new DecodedImage(width, height, channels, planes, format, bits);
     }
 }

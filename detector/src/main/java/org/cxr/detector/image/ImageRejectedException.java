@@ -8,7 +8,14 @@ public final class ImageRejectedException
 {
     public enum Reason
     {
-        EMPTY, UNSUPPORTED_FORMAT, CORRUPT, TOO_MANY_PIXELS
+        EMPTY,
+        /** Neither PNG nor JPEG. */
+        UNSUPPORTED_FORMAT,
+        /** A valid file in an encoding no decoder here reads (12-bit or arithmetic-coded JPEG...); the message names it. */
+        UNSUPPORTED_ENCODING,
+        /** Damaged or truncated. */
+        CORRUPT,
+        TOO_MANY_PIXELS
     }
 
     private final Reason reason;

@@ -33,7 +33,11 @@ public final class Preprocessor
         return input.channels() * input.width() * input.height();
     }
 
-    /** Fills {@code target} from {@code offset} with this image's tensor; returns where its boxes map back. */
+    /**
+     * Fills {@code target} from {@code offset} with this image's tensor; returns where its boxes map back. The
+     * geometry is the full picture's, so boxes map back to full-size pixels even when the planes are reduced: the
+     * planes are then area-averaged into the same letterbox rectangle.
+     */
     public Letterbox fill(DecodedImage image, float[] target, int offset)
     {
         Letterbox box = geometry(image.width(), image.height());
@@ -51,7 +55,7 @@ public final class Preprocessor
         float[] canvas = new float[w * h];
         for (int c = 0; c < channels; c++) {
             java.util.Arrays.fill(canvas, (float) input.padValue());
-            resizeInto(sources[c], image.width(), image.height(), canvas, w, box);
+            resizeInto(sources[c], image.planeWidth(), image.planeHeight(), canvas, w, box);
             float scale = (float) input.scale();
             float mean = input.mean().get(c).floatValue();
             float std = input.std().get(c).floatValue();

@@ -5,10 +5,18 @@ import org.cxr.detector.image.ImageRejectedException.Reason;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Color;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -112,6 +120,118 @@ class ImageDecoderTest
                 assertThat(expected.reason()).isIn(Reason.CORRUPT, Reason.TOO_MANY_PIXELS);
             }
         }
+    }
+
+    @Test
+    void readsPaletteOneBitSixteenBitGreyAlphaAndInterlacedPngs()
+    {
+        byte[] levels = {0, 85, (byte) 170, (byte) 255};
+        BufferedImage palette = new BufferedImage(4, 1, BufferedImage.TYPE_BYTE_BINARY, new IndexColorModel(2, 4, levels, levels, levels));
+        for (int x = 0; x < 4; x++) {
+            palette.getRaster().setSample(x, 0, 0, 3 - x);
+        }
+        assertThat(decoder.decode(TestImages.png(palette)).grey()).containsExactly(1f, 170f / 255, 85f / 255, 0f);
+
+        BufferedImage oneBit = new BufferedImage(9, 2, BufferedImage.TYPE_BYTE_BINARY);
+        oneBit.getRaster().setSample(8, 1, 0, 1);
+        float[] bits = decoder.decode(TestImages.png(oneBit)).grey();
+        assertThat(bits[17]).isEqualTo(1f);
+        assertThat(bits[16]).isZero();
+
+        ComponentColorModel greyAlpha = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false, Transparency.TRANSLUCENT, DataBuffer.TYPE_USHORT);
+        WritableRaster raster = greyAlpha.createCompatibleWritableRaster(2, 1);
+        raster.setPixel(0, 0, new int[] {1000, 0});
+        raster.setPixel(1, 0, new int[] {65535, 65535});
+        DecodedImage alpha = decoder.decode(TestImages.png(new BufferedImage(greyAlpha, raster, false, null)));
+        assertThat(alpha.bitDepth()).isEqualTo(16);
+        assertThat(alpha.planes()[0]).containsExactly(1000f / 65535, 1f);
+
+        BufferedImage noisy = noisy();
+        byte[] interlaced = ImageBytes.interlacedPng(noisy);
+        assertThat(interlaced[8 + 8 + 12]).as("IHDR interlace method").isEqualTo((byte) 1);
+        DecodedImage adam7 = decoder.decode(interlaced);
+        assertThat(adam7.planes()).isDeepEqualTo(decoder.decode(TestImages.png(noisy)).planes());
+    }
+
+    @Test
+    void aLargeImageIsReadEveryNthPixelForAMinimumSizeAndKeepsItsFullSize()
+    {
+        BufferedImage image = new BufferedImage(100, 80, BufferedImage.TYPE_USHORT_GRAY);
+        for (int y = 0; y < 80; y++) {
+            for (int x = 0; x < 100; x++) {
+                image.getRaster().setSample(x, y, 0, x * 600 + y);
+            }
+        }
+        byte[] png = TestImages.png(image);
+
+        DecodedImage reduced = decoder.decode(png, 25, 20);
+
+        assertThat(ImageDecoder.period(100, 80, 25, 20)).isEqualTo(4);
+        assertThat(reduced.width()).isEqualTo(100);
+        assertThat(reduced.height()).isEqualTo(80);
+        assertThat(reduced.reduced()).isTrue();
+        assertThat(reduced.planeWidth()).isEqualTo(25);
+        assertThat(reduced.planeHeight()).isEqualTo(20);
+        assertThat(reduced.planes()[0][3 * 25 + 7]).isEqualTo((28 * 600 + 12) / 65535f);
+        // Never below the minimum, and not at all when there is no room.
+        assertThat(decoder.decode(png, 26, 20).planeWidth()).isEqualTo(34);
+        assertThat(decoder.decode(png, 60, 10).reduced()).isFalse();
+        assertThat(decoder.decode(png).planes()[0]).hasSize(8000);
+    }
+
+    @Test
+    void theMinimumSizeIsOfTheUprightPicture()
+    {
+        BufferedImage stored = TestImages.grey(64, 32, 128);
+        byte[] jpeg = ImageBytes.insertJpegSegment(ImageBytes.jpeg(stored, 0.9f, false), 0xe1, ImageBytes.exifOrientation(6, false));
+
+        DecodedImage image = decoder.decode(jpeg, 8, 16);
+
+        assertThat(image.width()).isEqualTo(32);
+        assertThat(image.height()).isEqualTo(64);
+        assertThat(image.planeWidth()).isEqualTo(8);
+        assertThat(image.planeHeight()).isEqualTo(16);
+        assertThat(image.storedWidth()).isEqualTo(64);
+    }
+
+    @Test
+    void compressedTextChunksAreNotInflated()
+    {
+        // A 2 GiB zTXt "bomb" in a 2 MB file: ImageIO's PNG metadata would inflate it all and exhaust the heap.
+        byte[] png = TestImages.png(TestImages.grey(8, 8, 51));
+        byte[] bomb = ImageBytes.insertPngChunk(png, "zTXt", zTxtBomb(2048));
+
+        DecodedImage image = decoder.decode(IntensityTest.withSbit(bomb, 8));
+
+        assertThat(image.planes()[0][0]).isEqualTo(0.2f);
+    }
+
+    /** zTXt data: keyword, method 0, and a zlib stream of {@code mebibytes} MiB of zeros, made without compressing them. */
+    private static byte[] zTxtBomb(int mebibytes)
+    {
+        Deflater deflater = new Deflater(9);
+        byte[] zeros = new byte[1 << 20];
+        byte[] buffer = new byte[1 << 16];
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        deflater.setInput(zeros);
+        // After a full flush the compressor forgets the past, so the next mebibyte of zeros compresses to the same bytes.
+        int n = deflater.deflate(buffer, 0, buffer.length, Deflater.FULL_FLUSH);
+        header.write(buffer, 0, n);
+        byte[] first = header.toByteArray();
+        deflater.setInput(zeros);
+        n = deflater.deflate(buffer, 0, buffer.length, Deflater.FULL_FLUSH);
+        byte[] repeated = Arrays.copyOf(buffer, n);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes("Comment\0\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        out.writeBytes(first);
+        for (int i = 1; i < mebibytes; i++) {
+            out.writeBytes(repeated);
+        }
+        deflater.finish();
+        n = deflater.deflate(buffer);
+        out.write(buffer, 0, n);
+        deflater.end();
+        return out.toByteArray();
     }
 
     private void assertRejected(byte[] bytes, Reason reason)
