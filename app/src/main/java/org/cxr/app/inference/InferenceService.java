@@ -2,6 +2,7 @@ package org.cxr.app.inference;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.cxr.app.server.ApiExceptionHandler;
 import org.cxr.app.server.CxrProperties;
 import org.cxr.detector.Detection;
 import org.cxr.detector.DetectionResult;
@@ -76,7 +77,7 @@ public class InferenceService
             return outcome;
         }
         catch (ImageRejectedException e) {
-            countError("image_" + e.reason().name().toLowerCase(Locale.ROOT));
+            countError(ApiExceptionHandler.codeOf(e.reason()));
             throw e;
         }
         catch (DomainException e) {

@@ -81,17 +81,23 @@ public class ApiExceptionHandler
     @ExceptionHandler(ImageRejectedException.class)
     ResponseEntity<ProblemDetail> rejectedImage(ImageRejectedException e, HttpServletRequest request)
     {
-        return respond(request, Problems.of(statusOf(e.reason()), "image_" + e.reason().name().toLowerCase(Locale.ROOT), e.getMessage()));
+        return respond(request, Problems.of(statusOf(e.reason()), codeOf(e.reason()), e.getMessage()));
     }
 
-    /** How each reason the detector refuses an image is answered; the upload's own refusals use the same. */
+    /** How each reason the detector refuses an image is answered. */
     public static HttpStatus statusOf(ImageRejectedException.Reason reason)
     {
         return switch (reason) {
-            case UNSUPPORTED_FORMAT -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+            case UNSUPPORTED_FORMAT, UNSUPPORTED_ENCODING -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
             case TOO_MANY_PIXELS -> HttpStatus.CONTENT_TOO_LARGE;
             case EMPTY, CORRUPT -> HttpStatus.UNPROCESSABLE_CONTENT;
         };
+    }
+
+    /** The error word of each reason: an encoding the decoder cannot read is not the file's fault, nor damage. */
+    public static String codeOf(ImageRejectedException.Reason reason)
+    {
+        return reason == ImageRejectedException.Reason.UNSUPPORTED_ENCODING ? "unsupported_encoding" : "image_" + reason.name().toLowerCase(Locale.ROOT);
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
