@@ -1,13 +1,10 @@
 package org.cxr.backup;
 
-import org.cxr.lake.sql.Database;
 import org.cxr.lake.sql.SqlDialect;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,18 +25,7 @@ class MariaDbTest
     @Test
     void backsUpPurgesAndRestoresEveryColumnAndIdAndNewRowsGetFreshIds()
     {
-        Map<String, List<Map<String, Object>>> original = RestoreRoundTrip.fillBackUpAndPurge(lake);
-
-        try (Database target = servers.newDatabase()) {
-            TestLake restored = new TestLake(target, lake.store);
-            RestoreResult result = new Restore(target, lake.store, TestLake.OPTIONS, restored.clock).run();
-
-            RestoreRoundTrip.assertRestored(lake, restored, result);
-            assertThat(restored.rows("image")).isEqualTo(original.get("image"));
-            assertThat(restored.rows("inference")).isEqualTo(original.get("inference"));
-            assertThat(restored.rows("predicted_box")).isEqualTo(original.get("predicted_box"));
-            RestoreRoundTrip.assertNewRowsGetFreshIdsAndAreBackedUpNext(restored, result);
-        }
+        RestoreRoundTrip.assertBackedUpPurgedAndRestoredRowsAreTheOriginalsAndNewRowsGetFreshIds(servers, lake);
     }
 
     @Test

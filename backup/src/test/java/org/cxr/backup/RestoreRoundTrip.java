@@ -56,6 +56,23 @@ final class RestoreRoundTrip
         return original;
     }
 
+    /** Fills, backs up and purges the lake, restores it into a new database, and compares every row. */
+    static void assertBackedUpPurgedAndRestoredRowsAreTheOriginalsAndNewRowsGetFreshIds(TestServers servers, TestLake lake)
+    {
+        Map<String, List<Map<String, Object>>> original = RestoreRoundTrip.fillBackUpAndPurge(lake);
+
+        try (Database target = servers.newDatabase()) {
+            TestLake restored = new TestLake(target, lake.store);
+            RestoreResult result = new Restore(target, lake.store, TestLake.OPTIONS, restored.clock).run();
+
+            RestoreRoundTrip.assertRestored(lake, restored, result);
+            assertThat(restored.rows("image")).isEqualTo(original.get("image"));
+            assertThat(restored.rows("inference")).isEqualTo(original.get("inference"));
+            assertThat(restored.rows("predicted_box")).isEqualTo(original.get("predicted_box"));
+            RestoreRoundTrip.assertNewRowsGetFreshIdsAndAreBackedUpNext(restored, result);
+        }
+    }
+
     static void assertRestored(TestLake source, TestLake restored, RestoreResult result)
     {
         assertThat(result.manifests()).isEqualTo(2);

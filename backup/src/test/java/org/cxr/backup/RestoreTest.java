@@ -26,18 +26,7 @@ class RestoreTest
     @Test
     void restoresEveryBackedUpRunIntoAnEmptyDatabaseWithEveryColumnAndIdAndNewRowsGetFreshIds()
     {
-        Map<String, List<Map<String, Object>>> original = RestoreRoundTrip.fillBackUpAndPurge(lake);
-
-        try (Database target = servers.newDatabase()) {
-            TestLake restored = new TestLake(target, lake.store);
-            RestoreResult result = new Restore(target, lake.store, TestLake.OPTIONS, restored.clock).run();
-
-            RestoreRoundTrip.assertRestored(lake, restored, result);
-            assertThat(restored.rows("image")).isEqualTo(original.get("image"));
-            assertThat(restored.rows("inference")).isEqualTo(original.get("inference"));
-            assertThat(restored.rows("predicted_box")).isEqualTo(original.get("predicted_box"));
-            RestoreRoundTrip.assertNewRowsGetFreshIdsAndAreBackedUpNext(restored, result);
-        }
+        RestoreRoundTrip.assertBackedUpPurgedAndRestoredRowsAreTheOriginalsAndNewRowsGetFreshIds(servers, lake);
     }
 
     @Test
