@@ -3,7 +3,7 @@ package org.cxr.bench;
 import org.cxr.detector.Detector;
 import org.cxr.detector.DetectorOptions;
 import org.cxr.detector.Thresholds;
-import org.cxr.detector.image.DecodedImage;
+import org.cxr.imaging.DecodedImage;
 import org.cxr.phantom.Phantom;
 import org.cxr.phantom.PhantomGenerator;
 

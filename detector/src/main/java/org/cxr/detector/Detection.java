@@ -1,5 +1,7 @@
 package org.cxr.detector;
 
+import org.cxr.imaging.Box;
+
 import static java.util.Objects.requireNonNull;
 
 /** One finding reported by a detector: its class, its score in [0, 1] and its box in the original image's pixels. */

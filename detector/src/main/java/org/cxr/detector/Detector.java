@@ -11,15 +11,16 @@ import ai.onnxruntime.TensorInfo;
 import org.cxr.detector.decode.Candidate;
 import org.cxr.detector.decode.OutputDecoder;
 import org.cxr.detector.decode.Tensor;
-import org.cxr.detector.image.DecodedImage;
-import org.cxr.detector.image.ImageDecoder;
 import org.cxr.detector.image.Letterbox;
-import org.cxr.detector.image.PixelBudget;
 import org.cxr.detector.image.Preprocessor;
 import org.cxr.detector.model.InvalidModelException;
 import org.cxr.detector.model.ModelFolder;
 import org.cxr.detector.model.ModelManifest;
 import org.cxr.detector.postprocess.NonMaximumSuppression;
+import org.cxr.imaging.Box;
+import org.cxr.imaging.DecodedImage;
+import org.cxr.imaging.ImageDecoder;
+import org.cxr.imaging.PixelBudget;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -195,7 +196,7 @@ public final class Detector
         List<DetectionResult> results = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             List<Candidate> candidates = decoder.decode(outputs, i, (float) thresholds.confidence());
-            List<Candidate> kept = NonMaximumSuppression.perClass(candidates, thresholds.nmsIou(), MAX_DETECTIONS);
+            List<Candidate> kept = NonMaximumSuppression.CANDIDATES.perClass(candidates, thresholds.nmsIou(), MAX_DETECTIONS);
             List<Detection> detections = new ArrayList<>(kept.size());
             for (Candidate c : kept) {
                 Box box = geometry.get(i).toSource(c.box());

@@ -4,7 +4,7 @@ package org.cxr.detector;
  * How a detector runs: ONNX Runtime intra-op threads (0 lets ONNX Runtime choose), the largest image accepted in
  * pixels (checked from the file header before decoding), whether to run once on a blank image when loaded so the
  * first request does not pay for graph initialisation, how many pixels may be held decoded at once across threads
- * ({@code decodePixelBudget}, see {@link org.cxr.detector.image.PixelBudget}), and how much larger than the model's
+ * ({@code decodePixelBudget}, see {@link org.cxr.imaging.PixelBudget}), and how much larger than the model's
  * input a decode for detection keeps a large image ({@code inputOversampling}: at least that many times the input's
  * width and height; larger images are read skipping pixels).
  */

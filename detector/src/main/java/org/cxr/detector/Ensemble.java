@@ -1,7 +1,7 @@
 package org.cxr.detector;
 
-import org.cxr.detector.image.DecodedImage;
 import org.cxr.detector.postprocess.WeightedBoxesFusion;
+import org.cxr.imaging.DecodedImage;
 
 import java.util.ArrayList;
 import java.util.List;

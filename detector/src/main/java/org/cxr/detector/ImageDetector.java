@@ -6,7 +6,7 @@ import java.util.List;
 public interface ImageDetector
         extends AutoCloseable
 {
-    /** Decodes and detects; throws {@link org.cxr.detector.image.ImageRejectedException} for files it cannot read. */
+    /** Decodes and detects; throws {@link org.cxr.imaging.ImageRejectedException} for files it cannot read. */
     DetectionResult detect(byte[] imageBytes, Thresholds thresholds);
 
     /** The class names, in class-id order. */

@@ -1,9 +1,12 @@
 package org.cxr.detector;
 
-import org.cxr.detector.image.DecodedImage;
-import org.cxr.detector.image.ImageRejectedException;
 import org.cxr.detector.model.InvalidModelException;
 import org.cxr.detector.model.ModelManifest;
+import org.cxr.imaging.Box;
+import org.cxr.imaging.DecodedImage;
+import org.cxr.imaging.ImageRejectedException;
+import org.cxr.imaging.Intensity;
+import org.cxr.imaging.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -238,7 +241,7 @@ class DetectorTest
     void manifestsWithoutAnIntensitySettingReadFullRangeValuesAsBefore()
     {
         try (Detector detector = load("demo")) {
-            assertThat(detector.manifest().input().intensity()).isEqualTo(ModelManifest.Intensity.BIT_DEPTH);
+            assertThat(detector.manifest().input().intensity()).isEqualTo(Intensity.BIT_DEPTH);
             // 12-bit data in a 16-bit PNG: value / 65535, so the mean (and every score) is 1/16 of white's.
             assertThat(detector.detect(twelveBitWhite(), THRESHOLDS).detections()).isEmpty();
         }
@@ -252,7 +255,7 @@ class DetectorTest
         rewriteManifest(model, "\"std\": [1.0]}", "\"std\": [1.0], \"intensity\": {\"mode\": \"significant_bits\"}}");
 
         try (Detector detector = Detector.load(model, DetectorOptions.defaults().withIntraOpThreads(1))) {
-            assertThat(detector.manifest().input().intensity()).isEqualTo(ModelManifest.Intensity.SIGNIFICANT_BITS);
+            assertThat(detector.manifest().input().intensity()).isEqualTo(Intensity.SIGNIFICANT_BITS);
             DetectionResult twelveBit = detector.detect(twelveBitWhite(), THRESHOLDS);
             DetectionResult eightBit = detector.detect(TestImages.png(TestImages.grey(32, 32, 255)), THRESHOLDS);
             assertThat(twelveBit.detections()).isEqualTo(eightBit.detections()).hasSize(2);
@@ -300,7 +303,7 @@ class DetectorTest
     /** 32 x 32 of 4095 in a 16-bit PNG that says (sBIT) only 12 bits are used. */
     private static byte[] twelveBitWhite()
     {
-        return org.cxr.detector.image.ImageBytes.insertPngChunk(TestImages.png(TestImages.grey16(32, 32, 4095)), "sBIT", new byte[] {12});
+        return org.cxr.imaging.ImageBytes.insertPngChunk(TestImages.png(TestImages.grey16(32, 32, 4095)), "sBIT", new byte[] {12});
     }
 
     private static Path copyFixture(String name, Path dir)

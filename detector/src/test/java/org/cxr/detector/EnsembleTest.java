@@ -1,5 +1,6 @@
 package org.cxr.detector;
 
+import org.cxr.imaging.TestImages;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Color;

@@ -1,29 +1,37 @@
 package org.cxr.lake;
 
-import java.util.Arrays;
-import java.util.Locale;
+import org.cxr.imaging.ImageFormat;
 
-/** The image formats the platform accepts, with the extension used in object keys. */
+import java.util.Locale;
+import java.util.Optional;
+
+/** The image formats the platform accepts, with their media type and the extension used in object keys. */
 public enum MediaType
 {
-    PNG("image/png", "png", new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}),
-    JPEG("image/jpeg", "jpg", new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff});
+    PNG("image/png", "png", ImageFormat.PNG),
+    JPEG("image/jpeg", "jpg", ImageFormat.JPEG);
 
     private final String mimeType;
     private final String extension;
-    private final byte[] signature;
+    private final ImageFormat format;
 
-    MediaType(String mimeType, String extension, byte[] signature)
+    MediaType(String mimeType, String extension, ImageFormat format)
     {
         this.mimeType = mimeType;
         this.extension = extension;
-        this.signature = signature;
+        this.format = format;
     }
 
-    /** Whether the bytes start as a file of this type does: the client's claim alone decides nothing. */
+    /** The type the bytes are, by their signature: the client's claim alone decides nothing. */
+    public static Optional<MediaType> of(byte[] bytes)
+    {
+        return ImageFormat.of(bytes).map(found -> found == ImageFormat.PNG ? PNG : JPEG);
+    }
+
+    /** Whether the bytes start as a file of this type does. */
     public boolean matches(byte[] bytes)
     {
-        return bytes.length >= signature.length && Arrays.equals(bytes, 0, signature.length, signature, 0, signature.length);
+        return format.matches(bytes);
     }
 
     public String mimeType()

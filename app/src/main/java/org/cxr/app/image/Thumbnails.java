@@ -3,7 +3,7 @@ package org.cxr.app.image;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.cxr.detector.Detector;
-import org.cxr.detector.image.DecodedImage;
+import org.cxr.imaging.DecodedImage;
 import org.springframework.stereotype.Component;
 
 import javax.imageio.ImageIO;

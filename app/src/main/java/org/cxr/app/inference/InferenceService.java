@@ -8,10 +8,9 @@ import org.cxr.detector.Detection;
 import org.cxr.detector.DetectionResult;
 import org.cxr.detector.Detector;
 import org.cxr.detector.Thresholds;
-import org.cxr.detector.image.DecodedImage;
-import org.cxr.detector.image.ImageDecoder;
-import org.cxr.detector.image.ImageRejectedException;
 import org.cxr.detector.postprocess.DetectionFilter;
+import org.cxr.imaging.DecodedImage;
+import org.cxr.imaging.ImageRejectedException;
 import org.cxr.lake.IngestResult;
 import org.cxr.lake.Lake;
 import org.cxr.lake.MediaType;
@@ -96,11 +95,8 @@ public class InferenceService
             throw new TooLargeException("upload_too_large", "The file is %d bytes; at most %d are accepted.".formatted(bytes.length, maxBytes));
         }
         MediaType declared = declaredType(request.contentType());
-        String sniffed = ImageDecoder.sniffFormat(bytes);
-        if (sniffed == null) {
-            throw new ImageRejectedException(ImageRejectedException.Reason.UNSUPPORTED_FORMAT, "Not a PNG or JPEG image.");
-        }
-        MediaType actual = sniffed.equals("png") ? MediaType.PNG : MediaType.JPEG;
+        MediaType actual = MediaType.of(bytes)
+                .orElseThrow(() -> new ImageRejectedException(ImageRejectedException.Reason.UNSUPPORTED_FORMAT, "Not a PNG or JPEG image."));
         if (declared != null && declared != actual) {
             throw new UnsupportedContentException("content_type_mismatch",
                     "The file was sent as " + declared.mimeType() + " but its content is " + actual.mimeType() + ".");

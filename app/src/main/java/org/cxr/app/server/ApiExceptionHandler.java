@@ -1,7 +1,7 @@
 package org.cxr.app.server;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.cxr.detector.image.ImageRejectedException;
+import org.cxr.imaging.ImageRejectedException;
 import org.cxr.lake.errors.ConflictException;
 import org.cxr.lake.errors.DomainException;
 import org.cxr.lake.errors.Failures;
@@ -9,8 +9,8 @@ import org.cxr.lake.errors.ForbiddenException;
 import org.cxr.lake.errors.InvalidInputException;
 import org.cxr.lake.errors.NotFoundException;
 import org.cxr.lake.errors.TooLargeException;
-import org.cxr.lake.errors.UnsupportedContentException;
 import org.cxr.lake.errors.UnavailableException;
+import org.cxr.lake.errors.UnsupportedContentException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;

@@ -5,8 +5,9 @@ import org.cxr.app.TestUsers;
 import org.cxr.app.resilience.Api.NameEncoding;
 import org.cxr.app.resilience.HostileFiles.Sample;
 import org.cxr.app.server.CxrApplication;
-import org.cxr.detector.image.ImageDecoder;
-import org.cxr.detector.image.ImageRejectedException;
+import org.cxr.imaging.ImageDecoder;
+import org.cxr.imaging.ImageFormat;
+import org.cxr.imaging.ImageRejectedException;
 import org.cxr.lake.ContentHash;
 import org.cxr.lake.store.ObjectListing;
 import org.cxr.lake.store.ObjectStore;
@@ -449,7 +450,7 @@ class HostileUploadTest
         if (bytes.length == 0 || bytes.length > MAX_BYTES) {
             return false;
         }
-        String format = ImageDecoder.sniffFormat(bytes);
+        String format = ImageFormat.of(bytes).map(ImageFormat::readerName).orElse(null);
         String declared = sample.contentType() == null || sample.contentType().equals("application/octet-stream") ? format
                 : switch (sample.contentType()) {
                     case "image/png" -> "png";

@@ -1,7 +1,7 @@
 package org.cxr.detector.decode;
 
-import org.cxr.detector.Box;
 import org.cxr.detector.model.InvalidModelException;
+import org.cxr.imaging.Box;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package org.cxr.detector.decode;
 
-import org.cxr.detector.Box;
+import org.cxr.imaging.Box;
 
 import java.util.ArrayList;
 import java.util.List;

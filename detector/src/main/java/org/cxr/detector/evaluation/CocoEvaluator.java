@@ -1,7 +1,7 @@
 package org.cxr.detector.evaluation;
 
-import org.cxr.detector.Box;
 import org.cxr.detector.coco.CocoDataset;
+import org.cxr.imaging.Box;
 
 import java.util.ArrayList;
 import java.util.Comparator;

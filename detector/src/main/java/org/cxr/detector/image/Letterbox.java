@@ -1,6 +1,6 @@
 package org.cxr.detector.image;
 
-import org.cxr.detector.Box;
+import org.cxr.imaging.Box;
 
 /**
  * Where an image of {@code sourceWidth x sourceHeight} lands in a model input: resized to

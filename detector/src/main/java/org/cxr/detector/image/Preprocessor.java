@@ -2,6 +2,7 @@ package org.cxr.detector.image;
 
 import org.cxr.detector.model.ModelManifest;
 import org.cxr.detector.model.ModelManifest.Input;
+import org.cxr.imaging.DecodedImage;
 
 import static java.util.Objects.requireNonNull;
 

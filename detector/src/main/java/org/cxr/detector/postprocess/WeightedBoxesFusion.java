@@ -1,7 +1,7 @@
 package org.cxr.detector.postprocess;
 
-import org.cxr.detector.Box;
 import org.cxr.detector.Detection;
+import org.cxr.imaging.Box;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,8 +1,8 @@
 package org.cxr.detector.evaluation;
 
-import org.cxr.detector.Box;
 import org.cxr.detector.coco.CocoDataset;
 import org.cxr.detector.evaluation.CocoEvaluator.Prediction;
+import org.cxr.imaging.Box;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -4,9 +4,13 @@ import org.cxr.detector.Detection;
 import org.cxr.detector.DetectionResult;
 import org.cxr.detector.Detector;
 import org.cxr.detector.DetectorOptions;
-import org.cxr.detector.TestFiles;
-import org.cxr.detector.TestImages;
 import org.cxr.detector.Thresholds;
+import org.cxr.imaging.DecodedImage;
+import org.cxr.imaging.ImageBytes;
+import org.cxr.imaging.ImageDecoder;
+import org.cxr.imaging.Orientation;
+import org.cxr.imaging.TestFiles;
+import org.cxr.imaging.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,7 +77,7 @@ class PixelCorpusTest
         Map<String, byte[]> variants = new LinkedHashMap<>();
         variants.put("16-bit", TestImages.png(grey16(phantom, 16)));
         for (int bits : new int[] {10, 12, 14}) {
-            variants.put("16-bit with " + bits + "-bit data and sBIT " + bits, IntensityTest.withSbit(TestImages.png(grey16(phantom, bits)), bits));
+            variants.put("16-bit with " + bits + "-bit data and sBIT " + bits, ImageBytes.withSbit(TestImages.png(grey16(phantom, bits)), bits));
         }
         variants.put("palette", TestImages.png(palette(phantom)));
         variants.put("16-bit grey + alpha", TestImages.png(greyAlpha16(phantom)));
@@ -87,7 +91,7 @@ class PixelCorpusTest
     void twelveBitDataReadAtFullRangeIsWhatTheIssueSaw()
     {
         // The control: the same file read as value / 65535 (BIT_DEPTH) is nearly black, and the findings change.
-        byte[] twelveBit = IntensityTest.withSbit(TestImages.png(grey16(phantom, 12)), 12);
+        byte[] twelveBit = ImageBytes.withSbit(TestImages.png(grey16(phantom, 12)), 12);
         DecodedImage dark = new ImageDecoder(DetectorOptions.DEFAULT_MAX_PIXELS).decode(twelveBit);
 
         List<Detection> wrong = detector.detect(dark, thresholds).detections();
@@ -102,14 +106,14 @@ class PixelCorpusTest
         variants.put("baseline", ImageBytes.jpeg(phantom, 0.95f, false));
         variants.put("progressive", ImageBytes.jpeg(phantom, 0.95f, true));
         variants.put("CMYK by libjpeg (Pillow)", TestFiles.fixture("images/phantom-26-cmyk.jpg"));
-        variants.put("CMYK, grey in K", JpegDecodingTest.cmykJpeg(phantom.getWidth(), phantom.getHeight(), (x, y) -> new int[] {0, 0, 0, 255 - level(x, y)}, 0));
-        variants.put("YCCK, grey in C, M and Y", JpegDecodingTest.cmykJpeg(phantom.getWidth(), phantom.getHeight(), (x, y) -> {
+        variants.put("CMYK, grey in K", ImageBytes.cmykJpeg(phantom.getWidth(), phantom.getHeight(), (x, y) -> new int[] {0, 0, 0, 255 - level(x, y)}, 0));
+        variants.put("YCCK, grey in C, M and Y", ImageBytes.cmykJpeg(phantom.getWidth(), phantom.getHeight(), (x, y) -> {
             int ink = 255 - level(x, y);
             return new int[] {ink, ink, ink, 0};
         }, 2));
         byte[] rgb = ImageBytes.jpeg(rgb(phantom), 0.95f, false);
         variants.put("RGB with a gamma 2.2 ICC profile", ImageBytes.insertJpegSegment(rgb, 0xe2,
-                ImageBytes.iccChunk(JpegDecodingTest.gamma22Profile().getData(), 1, 1)));
+                ImageBytes.iccChunk(ImageBytes.gamma22Profile().getData(), 1, 1)));
 
         assertSameFindings(variants);
     }
@@ -120,7 +124,7 @@ class PixelCorpusTest
         float[] upright = new ImageDecoder(DetectorOptions.DEFAULT_MAX_PIXELS).decode(TestFiles.fixture("images/phantom-26.png")).planes()[0];
         Map<String, byte[]> variants = new LinkedHashMap<>();
         for (Orientation orientation : Orientation.values()) {
-            byte[] stored = JpegDecodingTest.storedJpeg(upright, phantom.getWidth(), phantom.getHeight(), orientation);
+            byte[] stored = ImageBytes.storedJpeg(upright, phantom.getWidth(), phantom.getHeight(), orientation);
             variants.put("EXIF " + orientation.exifValue(), ImageBytes.insertJpegSegment(stored, 0xe1, ImageBytes.exifOrientation(orientation.exifValue(), orientation.exifValue() % 2 == 0)));
         }
 

@@ -50,7 +50,7 @@ class PreprocessorTest
         assertThat(box.resizedHeight()).isEqualTo(205);
         assertThat(box.padX()).isZero();
         assertThat(box.padY()).isEqualTo(25);
-        var back = box.toSource(new org.cxr.detector.Box(25.6, 25, 128, 230));
+        var back = box.toSource(new org.cxr.imaging.Box(25.6, 25, 128, 230));
         assertThat(back.xMin()).isCloseTo(100, within(1e-9));
         assertThat(back.yMin()).isCloseTo(0, within(1e-9));
         assertThat(back.xMax()).isCloseTo(500, within(1e-9));

@@ -1,7 +1,7 @@
 package org.cxr.detector.postprocess;
 
-import org.cxr.detector.Box;
 import org.cxr.detector.decode.Candidate;
+import org.cxr.imaging.Box;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -17,7 +17,7 @@ class NonMaximumSuppressionTest
     @Test
     void keepsTheBestOfOverlappingBoxesOfOneClass()
     {
-        List<Candidate> kept = NonMaximumSuppression.perClass(List.of(
+        List<Candidate> kept = NonMaximumSuppression.CANDIDATES.perClass(List.of(
                 new Candidate(0, 0.6f, LEFT_SHIFTED),
                 new Candidate(0, 0.9f, LEFT),
                 new Candidate(0, 0.5f, RIGHT)), 0.5, 100);
@@ -28,7 +28,7 @@ class NonMaximumSuppressionTest
     @Test
     void neverSuppressesAcrossClasses()
     {
-        List<Candidate> kept = NonMaximumSuppression.perClass(List.of(
+        List<Candidate> kept = NonMaximumSuppression.CANDIDATES.perClass(List.of(
                 new Candidate(0, 0.9f, LEFT),
                 new Candidate(1, 0.8f, LEFT)), 0.5, 100);
 
@@ -41,8 +41,8 @@ class NonMaximumSuppressionTest
         double iou = LEFT.iou(LEFT_SHIFTED);
         List<Candidate> candidates = List.of(new Candidate(0, 0.9f, LEFT), new Candidate(0, 0.8f, LEFT_SHIFTED));
 
-        assertThat(NonMaximumSuppression.perClass(candidates, iou, 100)).hasSize(2);
-        assertThat(NonMaximumSuppression.perClass(candidates, iou - 1e-9, 100)).hasSize(1);
+        assertThat(NonMaximumSuppression.CANDIDATES.perClass(candidates, iou, 100)).hasSize(2);
+        assertThat(NonMaximumSuppression.CANDIDATES.perClass(candidates, iou - 1e-9, 100)).hasSize(1);
     }
 
     @Test
@@ -52,7 +52,7 @@ class NonMaximumSuppressionTest
                 .mapToObj(i -> new Candidate(0, i / 100f, new Box(i * 20, 0, i * 20 + 10, 10)))
                 .toList();
 
-        assertThat(NonMaximumSuppression.perClass(many, 0.5, 10)).hasSize(10)
+        assertThat(NonMaximumSuppression.CANDIDATES.perClass(many, 0.5, 10)).hasSize(10)
                 .first().extracting(Candidate::score).isEqualTo(0.49f);
     }
 }

@@ -41,7 +41,9 @@ public final class MetadataWriter
     {
         this.database = requireNonNull(database, "database");
         this.insertImageIfAbsent = INSERT_IMAGE_COLUMNS + switch (database.dialect()) {
-            case POSTGRESQL -> "ON CONFLICT (sha256) DO NOTHING";
+            // No conflict target: the object key is named by the hash, so racing uploads of one image collide on either
+            // unique key, and a conflict on the one not named as the target would be an error.
+            case POSTGRESQL -> "ON CONFLICT DO NOTHING";
             // Not INSERT IGNORE: it would also turn constraint and truncation errors into warnings.
             case MYSQL -> "ON DUPLICATE KEY UPDATE id = id";
         };

@@ -1,6 +1,5 @@
-package org.cxr.detector.image;
+package org.cxr.imaging;
 
-import org.cxr.detector.model.ModelManifest.Intensity;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.cxr.detector.image;
+package org.cxr.imaging;
 
 import java.util.concurrent.Semaphore;
 

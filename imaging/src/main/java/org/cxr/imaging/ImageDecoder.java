@@ -1,8 +1,7 @@
-package org.cxr.detector.image;
+package org.cxr.imaging;
 
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
-import org.cxr.detector.image.ImageRejectedException.Reason;
-import org.cxr.detector.model.ModelManifest.Intensity;
+import org.cxr.imaging.ImageRejectedException.Reason;
 
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -35,7 +34,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ImageDecoder
 {
-    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final int LOSSLESS_FRAME = 0xc3;
 
     private final long maxPixels;
@@ -58,18 +56,6 @@ public final class ImageDecoder
         this.budget = requireNonNull(budget, "budget");
     }
 
-    /** "png", "jpeg", or null when the bytes start like neither. */
-    public static String sniffFormat(byte[] bytes)
-    {
-        if (bytes.length >= PNG_MAGIC.length && Arrays.equals(bytes, 0, PNG_MAGIC.length, PNG_MAGIC, 0, PNG_MAGIC.length)) {
-            return "png";
-        }
-        if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8 && (bytes[2] & 0xff) == 0xff) {
-            return "jpeg";
-        }
-        return null;
-    }
-
     /** The whole image at full resolution, upright. */
     public DecodedImage decode(byte[] bytes)
     {
@@ -90,7 +76,7 @@ public final class ImageDecoder
         if (bytes == null || bytes.length == 0) {
             throw new ImageRejectedException(Reason.EMPTY, "The file is empty.");
         }
-        String format = sniffFormat(bytes);
+        String format = ImageFormat.of(bytes).map(ImageFormat::readerName).orElse(null);
         if (format == null) {
             throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, "Not a PNG or JPEG image.");
         }

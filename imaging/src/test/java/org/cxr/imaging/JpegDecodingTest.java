@@ -1,8 +1,6 @@
-package org.cxr.detector.image;
+package org.cxr.imaging;
 
-import org.cxr.detector.TestFiles;
-import org.cxr.detector.TestImages;
-import org.cxr.detector.image.ImageRejectedException.Reason;
+import org.cxr.imaging.ImageRejectedException.Reason;
 import org.junit.jupiter.api.Test;
 
 import java.awt.color.ColorSpace;
@@ -122,8 +120,8 @@ class JpegDecodingTest
     void cmykAndYcckColoursComeOutAsRgb()
     {
         // Pure cyan ink (C, M, Y, K) = (255, 0, 0, 0) is RGB (0, 255, 255).
-        byte[] cmyk = cmykJpeg(16, 16, (x, y) -> new int[] {255, 0, 0, 0}, 0);
-        byte[] ycck = cmykJpeg(16, 16, (x, y) -> new int[] {255, 0, 0, 0}, 2);
+        byte[] cmyk = ImageBytes.cmykJpeg(16, 16, (x, y) -> new int[] {255, 0, 0, 0}, 0);
+        byte[] ycck = ImageBytes.cmykJpeg(16, 16, (x, y) -> new int[] {255, 0, 0, 0}, 2);
 
         for (byte[] jpeg : new byte[][] {cmyk, ycck}) {
             DecodedImage image = decoder.decode(jpeg);
@@ -139,8 +137,8 @@ class JpegDecodingTest
     {
         BufferedImage rgb = TestImages.rgb(32, 32, new java.awt.Color(128, 128, 128));
         byte[] jpeg = ImageBytes.jpeg(rgb, 0.95f, false);
-        byte[] gamma22 = ImageBytes.insertJpegSegment(jpeg, 0xe2, ImageBytes.iccChunk(gamma22Profile().getData(), 1, 1));
-        byte[] badCount = ImageBytes.insertJpegSegment(jpeg, 0xe2, ImageBytes.iccChunk(gamma22Profile().getData(), 2, 1));
+        byte[] gamma22 = ImageBytes.insertJpegSegment(jpeg, 0xe2, ImageBytes.iccChunk(ImageBytes.gamma22Profile().getData(), 1, 1));
+        byte[] badCount = ImageBytes.insertJpegSegment(jpeg, 0xe2, ImageBytes.iccChunk(ImageBytes.gamma22Profile().getData(), 2, 1));
         byte[] garbage = ImageBytes.insertJpegSegment(jpeg, 0xe2, ImageBytes.iccChunk(new byte[300], 1, 1));
 
         float plain = decoder.decode(jpeg).planes()[1][500];
@@ -174,7 +172,7 @@ class JpegDecodingTest
         }
         for (Orientation orientation : Orientation.values()) {
             for (boolean little : new boolean[] {true, false}) {
-                byte[] jpeg = ImageBytes.insertJpegSegment(storedJpeg(upright, width, height, orientation), 0xe1,
+                byte[] jpeg = ImageBytes.insertJpegSegment(ImageBytes.storedJpeg(upright, width, height, orientation), 0xe1,
                         ImageBytes.exifOrientation(orientation.exifValue(), little));
 
                 DecodedImage image = decoder.decode(jpeg);
@@ -228,7 +226,7 @@ class JpegDecodingTest
     void bitFlippedJpegsOfEveryKindAreDecodedOrRefusedWithAReasonNothingElse()
     {
         byte[] exif = ImageBytes.insertJpegSegment(ImageBytes.jpeg(noise(32, 24), 0.9f, true), 0xe1, ImageBytes.exifOrientation(6, false));
-        byte[] cmyk = cmykJpeg(24, 16, (x, y) -> new int[] {x * 10, y * 15, 0, 40}, 2);
+        byte[] cmyk = ImageBytes.cmykJpeg(24, 16, (x, y) -> new int[] {x * 10, y * 15, 0, 40}, 2);
         byte[] lossless = TestFiles.fixture("images/gradient-lossless-16.jpg");
         Random random = new Random(11);
         for (byte[] jpeg : new byte[][] {exif, cmyk, lossless}) {
@@ -255,71 +253,6 @@ class JpegDecodingTest
                 .isInstanceOf(ImageRejectedException.class)
                 .hasMessage(message)
                 .extracting(e -> ((ImageRejectedException) e).reason()).isEqualTo(Reason.UNSUPPORTED_ENCODING);
-    }
-
-    /** A grey JPEG whose stored pixels the orientation turns into {@code upright}. */
-    static byte[] storedJpeg(float[] upright, int width, int height, Orientation orientation)
-    {
-        int storedWidth = orientation.transposes() ? height : width;
-        int storedHeight = orientation.transposes() ? width : height;
-        BufferedImage stored = new BufferedImage(storedWidth, storedHeight, BufferedImage.TYPE_BYTE_GRAY);
-        WritableRaster raster = stored.getRaster();
-        for (int y = 0; y < storedHeight; y++) {
-            for (int x = 0; x < storedWidth; x++) {
-                raster.setSample(x, y, 0, Math.round(255 * upright[orientation.uprightIndex(x, y, storedWidth, storedHeight)]));
-            }
-        }
-        return ImageBytes.jpeg(stored, 1f, false);
-    }
-
-    /** A JPEG of four-channel ink values, as Adobe writes them: CMYK inverted (transform 0) or YCCK (transform 2). */
-    static byte[] cmykJpeg(int width, int height, java.util.function.BiFunction<Integer, Integer, int[]> ink, int transform)
-    {
-        WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int[] cmyk = ink.apply(x, y);
-                raster.setPixel(x, y, transform == 2 ? ycck(cmyk) : new int[] {255 - cmyk[0], 255 - cmyk[1], 255 - cmyk[2], 255 - cmyk[3]});
-            }
-        }
-        return ImageBytes.insertJpegSegment(ImageBytes.jpegOfFourChannels(raster, 0.95f), 0xee, ImageBytes.adobe(transform));
-    }
-
-    /** Adobe YCCK: the ink C, M, Y taken as R, G, B and turned into JPEG's YCbCr; K stored inverted. */
-    static int[] ycck(int[] cmyk)
-    {
-        double r = cmyk[0];
-        double g = cmyk[1];
-        double b = cmyk[2];
-        return new int[] {
-                clamp(0.299 * r + 0.587 * g + 0.114 * b),
-                clamp(128 - 0.168736 * r - 0.331264 * g + 0.5 * b),
-                clamp(128 + 0.5 * r - 0.418688 * g - 0.081312 * b),
-                255 - cmyk[3]};
-    }
-
-    private static int clamp(double v)
-    {
-        return (int) Math.max(0, Math.min(255, Math.round(v)));
-    }
-
-    /** sRGB's primaries with a plain gamma 2.2 tone curve: the kind of RGB profile older Macs and scanners embed. */
-    static ICC_Profile gamma22Profile()
-    {
-        ICC_Profile profile = ICC_Profile.getInstance(ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData());
-        byte[] curve = {'c', 'u', 'r', 'v', 0, 0, 0, 0, 0, 0, 0, 1, 0x02, 0x33, 0, 0};
-        for (int tag : new int[] {ICC_Profile.icSigRedTRCTag, ICC_Profile.icSigGreenTRCTag, ICC_Profile.icSigBlueTRCTag}) {
-            profile.setData(tag, curve);
-        }
-        // Another creator and no profile id, so no reader takes it for the built-in sRGB and skips converting.
-        byte[] header = profile.getData(ICC_Profile.icSigHead);
-        header[80] = 'c';
-        header[81] = 'x';
-        header[82] = 'r';
-        header[83] = ' ';
-        Arrays.fill(header, 84, 100, (byte) 0);
-        profile.setData(ICC_Profile.icSigHead, header);
-        return profile;
     }
 
     private static double meanAbsoluteDifference(float[] a, float[] b)

@@ -1,4 +1,4 @@
-package org.cxr.detector;
+package org.cxr.imaging;
 
 /** An axis-aligned box in pixels: x to the right, y down, corners (xMin, yMin) and (xMax, yMax). */
 public record Box(double xMin, double yMin, double xMax, double yMax)

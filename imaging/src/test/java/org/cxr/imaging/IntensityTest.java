@@ -1,7 +1,5 @@
-package org.cxr.detector.image;
+package org.cxr.imaging;
 
-import org.cxr.detector.TestImages;
-import org.cxr.detector.model.ModelManifest.Intensity;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Transparency;
@@ -28,7 +26,7 @@ class IntensityTest
     @Test
     void twelveBitDataInASixteenBitPngWithSbitTwelveSpansTheFullRange()
     {
-        byte[] png = withSbit(TestImages.png(ramp16(4095)), 12);
+        byte[] png = ImageBytes.withSbit(TestImages.png(ramp16(4095)), 12);
 
         DecodedImage image = significantBits.decode(png);
 
@@ -45,7 +43,7 @@ class IntensityTest
     void withoutSbitOrWithFullRangeDataSignificantBitsIsTheBitDepth()
     {
         byte[] plain = TestImages.png(ramp16(65535));
-        byte[] scaled = withSbit(plain, 12); // samples above 4095: the writer scaled them, as the PNG specification asks
+        byte[] scaled = ImageBytes.withSbit(plain, 12); // samples above 4095: the writer scaled them, as the PNG specification asks
 
         for (byte[] png : new byte[][] {plain, scaled}) {
             float[] expected = bitDepth.decode(png).planes()[0];
@@ -67,7 +65,7 @@ class IntensityTest
     {
         byte[] png = TestImages.png(ramp16(4095));
         for (int bits : new int[] {0, 17}) {
-            assertThat(significantBits.decode(withSbit(png, bits)).planes()[0][4095]).isEqualTo(4095f / 65535f);
+            assertThat(significantBits.decode(ImageBytes.withSbit(png, bits)).planes()[0][4095]).isEqualTo(4095f / 65535f);
         }
         byte[] tooLong = ImageBytes.insertPngChunk(png, "sBIT", new byte[] {12, 12});
         assertThat(significantBits.decode(tooLong).significantBits()).isEmpty();
@@ -161,7 +159,7 @@ class IntensityTest
     @Test
     void percentileWindowDefaultsToHalfAPercentEachSide()
     {
-        Intensity intensity = new Intensity(org.cxr.detector.model.ModelManifest.IntensityMode.PERCENTILE_WINDOW, null, null);
+        Intensity intensity = new Intensity(Intensity.Mode.PERCENTILE_WINDOW, null, null);
 
         assertThat(List.of(intensity.low(), intensity.high())).containsExactly(0.5, 99.5);
     }
@@ -180,10 +178,5 @@ class IntensityTest
             data[i] = (short) i;
         }
         return image;
-    }
-
-    static byte[] withSbit(byte[] png, int bits)
-    {
-        return ImageBytes.insertPngChunk(png, "sBIT", new byte[] {(byte) bits});
     }
 }

@@ -1,6 +1,5 @@
-package org.cxr.detector.image;
+package org.cxr.imaging;
 
-import org.cxr.detector.Box;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;

@@ -1,4 +1,4 @@
-package org.cxr.detector.image;
+package org.cxr.imaging;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -8,14 +8,19 @@ import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageWriterSpi;
 import javax.imageio.stream.ImageOutputStream;
 
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.zip.CRC32;
 
@@ -163,5 +168,76 @@ public final class ImageBytes
             }
         }
         throw new IllegalStateException("no " + className);
+    }
+
+    /** The PNG with an sBIT chunk saying that {@code bits} of each sample carry data. */
+    public static byte[] withSbit(byte[] png, int bits)
+    {
+        return insertPngChunk(png, "sBIT", new byte[] {(byte) bits});
+    }
+
+    /** A JPEG of four-channel ink values, as Adobe writes them: CMYK inverted (transform 0) or YCCK (transform 2). */
+    public static byte[] cmykJpeg(int width, int height, java.util.function.BiFunction<Integer, Integer, int[]> ink, int transform)
+    {
+        WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int[] cmyk = ink.apply(x, y);
+                raster.setPixel(x, y, transform == 2 ? ycck(cmyk) : new int[] {255 - cmyk[0], 255 - cmyk[1], 255 - cmyk[2], 255 - cmyk[3]});
+            }
+        }
+        return insertJpegSegment(jpegOfFourChannels(raster, 0.95f), 0xee, adobe(transform));
+    }
+
+    /** Adobe YCCK: the ink C, M, Y taken as R, G, B and turned into JPEG's YCbCr; K stored inverted. */
+    private static int[] ycck(int[] cmyk)
+    {
+        double r = cmyk[0];
+        double g = cmyk[1];
+        double b = cmyk[2];
+        return new int[] {
+                clamp(0.299 * r + 0.587 * g + 0.114 * b),
+                clamp(128 - 0.168736 * r - 0.331264 * g + 0.5 * b),
+                clamp(128 + 0.5 * r - 0.418688 * g - 0.081312 * b),
+                255 - cmyk[3]};
+    }
+
+    private static int clamp(double v)
+    {
+        return (int) Math.max(0, Math.min(255, Math.round(v)));
+    }
+
+    /** A grey JPEG whose stored pixels the orientation turns into {@code upright}. */
+    public static byte[] storedJpeg(float[] upright, int width, int height, Orientation orientation)
+    {
+        int storedWidth = orientation.transposes() ? height : width;
+        int storedHeight = orientation.transposes() ? width : height;
+        BufferedImage stored = new BufferedImage(storedWidth, storedHeight, BufferedImage.TYPE_BYTE_GRAY);
+        WritableRaster raster = stored.getRaster();
+        for (int y = 0; y < storedHeight; y++) {
+            for (int x = 0; x < storedWidth; x++) {
+                raster.setSample(x, y, 0, Math.round(255 * upright[orientation.uprightIndex(x, y, storedWidth, storedHeight)]));
+            }
+        }
+        return ImageBytes.jpeg(stored, 1f, false);
+    }
+
+    /** sRGB's primaries with a plain gamma 2.2 tone curve: the kind of RGB profile older Macs and scanners embed. */
+    public static ICC_Profile gamma22Profile()
+    {
+        ICC_Profile profile = ICC_Profile.getInstance(ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData());
+        byte[] curve = {'c', 'u', 'r', 'v', 0, 0, 0, 0, 0, 0, 0, 1, 0x02, 0x33, 0, 0};
+        for (int tag : new int[] {ICC_Profile.icSigRedTRCTag, ICC_Profile.icSigGreenTRCTag, ICC_Profile.icSigBlueTRCTag}) {
+            profile.setData(tag, curve);
+        }
+        // Another creator and no profile id, so no reader takes it for the built-in sRGB and skips converting.
+        byte[] header = profile.getData(ICC_Profile.icSigHead);
+        header[80] = 'c';
+        header[81] = 'x';
+        header[82] = 'r';
+        header[83] = ' ';
+        Arrays.fill(header, 84, 100, (byte) 0);
+        profile.setData(ICC_Profile.icSigHead, header);
+        return profile;
     }
 }

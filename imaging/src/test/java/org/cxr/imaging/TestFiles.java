@@ -1,4 +1,4 @@
-package org.cxr.detector;
+package org.cxr.imaging;
 
 import java.io.IOException;
 import java.io.InputStream;

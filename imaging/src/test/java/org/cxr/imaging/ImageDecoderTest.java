@@ -1,7 +1,6 @@
-package org.cxr.detector.image;
+package org.cxr.imaging;
 
-import org.cxr.detector.TestImages;
-import org.cxr.detector.image.ImageRejectedException.Reason;
+import org.cxr.imaging.ImageRejectedException.Reason;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Color;
@@ -201,7 +200,7 @@ class ImageDecoderTest
         byte[] png = TestImages.png(TestImages.grey(8, 8, 51));
         byte[] bomb = ImageBytes.insertPngChunk(png, "zTXt", zTxtBomb(2048));
 
-        DecodedImage image = decoder.decode(IntensityTest.withSbit(bomb, 8));
+        DecodedImage image = decoder.decode(ImageBytes.withSbit(bomb, 8));
 
         assertThat(image.planes()[0][0]).isEqualTo(0.2f);
     }

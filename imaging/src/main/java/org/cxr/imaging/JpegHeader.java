@@ -1,4 +1,4 @@
-package org.cxr.detector.image;
+package org.cxr.imaging;
 
 /**
  * What a JPEG's marker segments say before the first scan: the start-of-frame marker (which coding process),

@@ -1,4 +1,4 @@
-package org.cxr.detector;
+package org.cxr.imaging;
 
 import javax.imageio.ImageIO;
 
