@@ -8,7 +8,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.sql.Connection;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -30,15 +30,9 @@ class StorageHealth
     @Bean
     HealthIndicator databaseHealthIndicator(Database database)
     {
-        return () -> {
-            try (Connection connection = database.dataSource().getConnection()) {
-                boolean valid = connection.isValid(2);
-                return (valid ? Health.up() : Health.down()).withDetail("dialect", database.dialect().name()).build();
-            }
-            catch (Exception e) {
-                return Health.down().withDetail("error", "database unreachable: " + e.getClass().getSimpleName()).build();
-            }
-        };
+        return () -> (database.isReachable(Duration.ofSeconds(2)) ? Health.up() : Health.down())
+                .withDetail("dialect", database.dialect().name())
+                .build();
     }
 
     @Bean
