@@ -123,9 +123,11 @@ final class CocoSplitWriter
         json.writeEndArray();
     }
 
-    void add(WarehouseImage image, Inference inference)
+    /** Adds the image under its COCO {@code file_name} (the original, or its upright copy) with the inference's boxes. */
+    void add(WarehouseImage image, String fileName, Inference inference)
     {
         requireNonNull(image, "image");
+        requireNonNull(fileName, "fileName");
         requireNonNull(inference, "inference");
         if (finished) {
             throw new IllegalStateException("Already finished: " + target);
@@ -133,7 +135,7 @@ final class CocoSplitWriter
         JsonGenerator json = main.json;
         json.writeStartObject();
         json.writeNumberProperty("id", image.imageId());
-        json.writeStringProperty("file_name", DataMartLayout.relativeImageName(image.sha256(), image.mediaType()));
+        json.writeStringProperty("file_name", fileName);
         json.writeNumberProperty("width", image.width());
         json.writeNumberProperty("height", image.height());
         json.writeStringProperty("sha256", image.sha256());

@@ -230,7 +230,7 @@ public final class DataMartExport
                 case HASH_MISMATCH -> tally.hashMismatches++;
             }
             if (outcome.status() == LocalImages.Status.ALREADY_PRESENT || outcome.status() == LocalImages.Status.DOWNLOADED) {
-                writers.get(Split.of(image.sha256(), options.trainRatio())).add(image, image.inference().orElseThrow());
+                writers.get(Split.of(image.sha256(), options.trainRatio())).add(image, outcome.fileName(), image.inference().orElseThrow());
             }
         }
     }

@@ -12,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  * <pre>
  * DIR/
  *   images/&lt;sha256&gt;.png|jpg      the image bytes, named by their SHA-256
+ *   images/&lt;sha256&gt;.upright.png  for a file stored turned (EXIF orientation): its upright pixels, no EXIF
  *   annotations/train.json         COCO, the training split
  *   annotations/val.json           COCO, the validation split
  * </pre>
@@ -26,6 +27,7 @@ public final class DataMartLayout
 {
     public static final String IMAGES_DIRECTORY = "images";
     public static final String ANNOTATIONS_DIRECTORY = "annotations";
+    private static final String UPRIGHT_SUFFIX = ".upright.png";
 
     private final Path root;
     private final Path images;
@@ -66,10 +68,31 @@ public final class DataMartLayout
         return IMAGES_DIRECTORY + "/" + sha256 + "." + mediaType.extension();
     }
 
+    /**
+     * The COCO {@code file_name} of the upright copy of an image stored turned: the boxes are in the upright frame,
+     * and a loader that ignores EXIF would read the original on its side.
+     */
+    public static String relativeUprightImageName(String sha256)
+    {
+        ContentHash.checkSha256(sha256);
+        return IMAGES_DIRECTORY + "/" + sha256 + UPRIGHT_SUFFIX;
+    }
+
     public Path imageFile(String sha256, MediaType mediaType)
     {
         ContentHash.checkSha256(sha256);
-        Path file = images.resolve(sha256 + "." + mediaType.extension()).normalize();
+        return inImages(sha256 + "." + mediaType.extension());
+    }
+
+    public Path uprightImageFile(String sha256)
+    {
+        ContentHash.checkSha256(sha256);
+        return inImages(sha256 + UPRIGHT_SUFFIX);
+    }
+
+    private Path inImages(String name)
+    {
+        Path file = images.resolve(name).normalize();
         // Cannot fail with a validated hash; kept so that a future change to the naming cannot silently escape.
         if (!file.getParent().equals(images)) {
             throw new IllegalStateException("Image path outside " + images + ": " + file);

@@ -2,10 +2,12 @@ package org.cxr.datamart;
 
 import org.bson.BsonDocument;
 import org.bson.Document;
+import org.cxr.datamart.FakeWarehouse.FakeImage;
 import org.cxr.detector.coco.CocoDataset;
+import org.cxr.imaging.ImageBytes;
+import org.cxr.imaging.Orientation;
 import org.cxr.lake.ContentHash;
 import org.cxr.lake.MediaType;
-import org.cxr.datamart.FakeWarehouse.FakeImage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -608,5 +610,56 @@ final class DataMartExportTest
             times.put(file, Files.getLastModifiedTime(file));
         }
         return times;
+    }
+
+    @Test
+    void anImageStoredTurnedIsExportedUprightSoItsBoxLinesUpForALoaderThatIgnoresExif()
+            throws Exception
+    {
+        // A 60 x 40 picture, dark but for a bright square at x 10..20, y 5..15, stored on its side (40 x 60) with EXIF
+        // orientation 6, as phones and some exporters write it. The lake records it upright, and so is its box.
+        int width = 60;
+        int height = 40;
+        float[] upright = new float[width * height];
+        for (int y = 5; y < 15; y++) {
+            for (int x = 10; x < 20; x++) {
+                upright[y * width + x] = 1f;
+            }
+        }
+        byte[] jpeg = ImageBytes.insertJpegSegment(ImageBytes.storedJpeg(upright, width, height, Orientation.ROTATE_90_CLOCKWISE), 0xe1,
+                ImageBytes.exifOrientation(Orientation.ROTATE_90_CLOCKWISE.exifValue(), false));
+        FakeImage turned = image(1, MediaType.JPEG, jpeg, width, height, List.of(inference(10, EPOCH, List.of(detection(100, 4, 0.9, 10, 5, 20, 15)))));
+        FakeImage plain = imageWithBoxes(2, 0);
+        warehouse.store(turned, plain);
+
+        export(DataMartOptions.defaults().withTrainRatio(1)).run(out);
+
+        CocoDataset dataset = CocoJson.read(out.resolve("annotations/train.json")).dataset();
+        Map<Long, String> fileNames = dataset.images().stream().collect(Collectors.toMap(CocoDataset.Image::id, CocoDataset.Image::fileName));
+        assertThat(fileNames).containsEntry(1L, "images/" + turned.sha256() + ".upright.png").containsEntry(2L, plain.relativeFileName());
+        // The original stays as it was sent, verified by its hash, beside the upright copy.
+        assertThat(sha256(out.resolve(turned.relativeFileName()))).isEqualTo(turned.sha256());
+
+        List<JsonNode> seen = pilBoxes(out, out.resolve("annotations/train.json"));
+        assertThat(seen).hasSize(1);
+        JsonNode box = seen.get(0);
+        assertThat(box.get("pil_size").get(0).asInt()).isEqualTo(width);
+        assertThat(box.get("pil_size").get(1).asInt()).isEqualTo(height);
+        assertThat(box.get("inside").asDouble()).isGreaterThan(200);
+        assertThat(box.get("outside").asDouble()).isLessThan(30);
+    }
+
+    /** What a PIL-based loader (torchvision's CocoDetection: json and PIL, no EXIF transpose) sees of each box. */
+    private static List<JsonNode> pilBoxes(Path root, Path annotations)
+            throws Exception
+    {
+        Path script = Path.of(DataMartExportTest.class.getResource("/loaders/pil_boxes.py").toURI());
+        Process process = new ProcessBuilder("/usr/bin/python3", script.toString(), root.toString(), annotations.toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("Debian's python3-pil is needed (apt-get install python3-pil): %s", output).isZero();
+        tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+        return output.lines().map(json::readTree).toList();
     }
 }

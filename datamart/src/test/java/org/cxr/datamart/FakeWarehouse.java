@@ -60,6 +60,12 @@ final class FakeWarehouse
         for (int i = signature.length; i < bytes.length; i++) {
             bytes[i] = (byte) random.nextInt(256);
         }
+        return image(imageId, mediaType, bytes, 1024 + random.nextInt(1024), 1024 + random.nextInt(1024), inferences);
+    }
+
+    /** An image with these bytes and this (upright) size, as the lake records it, not stored yet. */
+    static FakeImage image(long imageId, MediaType mediaType, byte[] bytes, int width, int height, List<Document> inferences)
+    {
         String sha256 = ContentHash.sha256(bytes);
         Document document = new Document("_id", sha256)
                 .append("imageId", imageId)
@@ -67,8 +73,8 @@ final class FakeWarehouse
                 .append("objectKey", ObjectKeys.image(sha256, mediaType))
                 .append("fileName", "upload-" + imageId + "." + mediaType.extension())
                 .append("mediaType", mediaType.mimeType())
-                .append("width", 1024 + random.nextInt(1024))
-                .append("height", 1024 + random.nextInt(1024))
+                .append("width", width)
+                .append("height", height)
                 .append("sizeBytes", (long) bytes.length)
                 .append("firstSeen", Date.from(EPOCH.plusSeconds(imageId)))
                 .append("inferences", new ArrayList<>(inferences));

@@ -1,6 +1,5 @@
 package org.cxr.imaging;
 
-
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
@@ -52,6 +51,19 @@ public enum Orientation
     public static Orientation fromExif(int value)
     {
         return value >= 1 && value <= 8 ? values()[value - 1] : NORMAL;
+    }
+
+    /**
+     * The orientation a file states, read from its header without decoding: a JPEG's first Exif segment; upright for a
+     * PNG and for anything without the tag. The decoder applies the same value.
+     */
+    public static Orientation of(byte[] file)
+    {
+        requireNonNull(file, "file");
+        if (!ImageFormat.JPEG.matches(file)) {
+            return NORMAL;
+        }
+        return JpegHeader.read(file).orientation();
     }
 
     /** Whether the upright picture has the stored width and height swapped (orientations 5 to 8). */

@@ -17,11 +17,13 @@ import java.util.function.Supplier;
 import static java.util.Objects.requireNonNull;
 
 /**
- * 8-bit grey PNG thumbnails (at most 192 pixels wide or high), kept in memory by image hash: an image's bytes never
- * change under its hash, so a cached thumbnail is never stale, and the full image is fetched from S3 only on a miss.
+ * 8-bit grey PNG thumbnails (at most 192 pixels wide or high) of the upright picture, kept in memory by image hash: an
+ * image's bytes never change under its hash, so a cached thumbnail is never stale. An upload's thumbnail is made from
+ * the pixels the detector read (no second decode); on a miss the image is fetched from S3 and read as the detector
+ * reads it, at reduced size for a large one.
  */
 @Component
-class Thumbnails
+public final class Thumbnails
 {
     private static final int SIZE = 192;
     private static final int CACHED = 256;
@@ -37,27 +39,36 @@ class Thumbnails
     /** The thumbnail of the image with this hash; {@code imageBytes} fetches the image when it is not cached. */
     byte[] of(String sha256, Supplier<byte[]> imageBytes)
     {
-        return cache.get(sha256, hash -> render(detector.decode(imageBytes.get())));
+        return cache.get(sha256, hash -> render(detector.decodeForDetection(imageBytes.get())));
     }
 
-    private static byte[] render(DecodedImage image)
+    /** Keeps the thumbnail of an image just decoded, so that the page's first request for it is a hit. */
+    public void remember(String sha256, DecodedImage image)
+    {
+        cache.get(sha256, hash -> render(image));
+    }
+
+    /** Averages the planes' pixels into the thumbnail; its shape is the picture's, whatever size the planes are. */
+    static byte[] render(DecodedImage image)
     {
         double scale = Math.min(1.0, SIZE / (double) Math.max(image.width(), image.height()));
-        int w = Math.max(1, (int) Math.round(image.width() * scale));
-        int h = Math.max(1, (int) Math.round(image.height() * scale));
+        int w = Math.min(image.planeWidth(), Math.max(1, (int) Math.round(image.width() * scale)));
+        int h = Math.min(image.planeHeight(), Math.max(1, (int) Math.round(image.height() * scale)));
+        int planeWidth = image.planeWidth();
+        int planeHeight = image.planeHeight();
         float[] grey = image.grey();
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
         byte[] data = ((java.awt.image.DataBufferByte) out.getRaster().getDataBuffer()).getData();
         for (int y = 0; y < h; y++) {
-            int y0 = (int) ((long) y * image.height() / h);
-            int y1 = Math.max(y0 + 1, (int) ((long) (y + 1) * image.height() / h));
+            int y0 = (int) ((long) y * planeHeight / h);
+            int y1 = Math.max(y0 + 1, (int) ((long) (y + 1) * planeHeight / h));
             for (int x = 0; x < w; x++) {
-                int x0 = (int) ((long) x * image.width() / w);
-                int x1 = Math.max(x0 + 1, (int) ((long) (x + 1) * image.width() / w));
+                int x0 = (int) ((long) x * planeWidth / w);
+                int x1 = Math.max(x0 + 1, (int) ((long) (x + 1) * planeWidth / w));
                 float sum = 0;
                 for (int yy = y0; yy < y1; yy++) {
                     for (int xx = x0; xx < x1; xx++) {
-                        sum += grey[yy * image.width() + xx];
+                        sum += grey[yy * planeWidth + xx];
                     }
                 }
                 data[y * w + x] = (byte) Math.round(255 * sum / ((y1 - y0) * (x1 - x0)));

@@ -19,11 +19,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
 
-import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -59,14 +57,14 @@ class InferenceController
     @PostMapping(path = "/api/v1/inferences", consumes = "multipart/form-data")
     ResponseEntity<InferenceResponse> create(
             Authentication authentication,
-            @RequestPart("image") MultipartFile image,
+            MultipartHttpServletRequest multipart,
             @RequestParam(name = "confidence", required = false) String confidence,
             @RequestParam(name = "nmsIou", required = false) String nmsIou,
             @RequestParam(name = "candidates", defaultValue = "false") boolean candidates)
-            throws IOException
     {
+        UploadedFile image = UploadedFile.of(multipart);
         InferenceService.Outcome outcome = service.infer(new InferenceService.Request(
-                        image.getBytes(), image.getOriginalFilename(), image.getContentType(),
+                        image.bytes(), image.fileName(), image.contentType(),
                         threshold("confidence", confidence), threshold("nmsIou", nmsIou), Optional.of(authentication.getName())),
                 // The audit row commits with the upload's rows: an upload is stored and audited, or neither.
                 written -> audit.success("inference.upload", "inference/" + written.inferenceId(), "image " + written.sha256()));

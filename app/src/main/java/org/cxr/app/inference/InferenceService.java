@@ -2,6 +2,7 @@ package org.cxr.app.inference;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.cxr.app.image.Thumbnails;
 import org.cxr.app.server.ApiExceptionHandler;
 import org.cxr.app.server.CxrProperties;
 import org.cxr.detector.Detection;
@@ -45,11 +46,13 @@ public class InferenceService
     private final long maxBytes;
     private final MeterRegistry metrics;
     private final Timer inferenceTimer;
+    private final Thumbnails thumbnails;
 
-    public InferenceService(Detector detector, Lake lake, CxrProperties properties, MeterRegistry metrics)
+    public InferenceService(Detector detector, Lake lake, Thumbnails thumbnails, CxrProperties properties, MeterRegistry metrics)
     {
         this.detector = requireNonNull(detector, "detector");
         this.lake = requireNonNull(lake, "lake");
+        this.thumbnails = requireNonNull(thumbnails, "thumbnails");
         this.maxBytes = properties.upload().maxBytes();
         this.metrics = requireNonNull(metrics, "metrics");
         this.inferenceTimer = Timer.builder("cxr.inference.duration")
@@ -101,11 +104,12 @@ public class InferenceService
             throw new UnsupportedContentException("content_type_mismatch",
                     "The file was sent as " + declared.mimeType() + " but its content is " + actual.mimeType() + ".");
         }
-        String fileName = fileName(request.fileName(), actual);
+        String fileName = UploadedFile.checkedName(request.fileName());
         Thresholds thresholds = thresholds(request.confidence(), request.nmsIou());
 
         long start = System.nanoTime();
-        DecodedImage image = detector.decode(bytes);
+        // Upright, with the model's intensities, and for a large image at reduced size: what the model needs, no more.
+        DecodedImage image = detector.decodeForDetection(bytes);
         // One run with a low floor and no suppression gives the page its candidates; the stored result is those
         // candidates filtered with the caller's thresholds.
         DetectionResult loose = detector.detect(image, new Thresholds(Math.min(CANDIDATE_FLOOR, thresholds.confidence()), 1.0));
@@ -118,6 +122,7 @@ public class InferenceService
         NewInference record = new NewInference(thresholds.confidence(), thresholds.nmsIou(), result.modelName(), result.modelVersion(),
                 Math.round(result.durationMillis()), request.user(), detections.stream().map(InferenceService::box).toList());
         IngestResult stored = lake.ingest(new Upload(bytes, fileName, actual, image.width(), image.height()), record, alsoInTransaction);
+        thumbnails.remember(stored.sha256(), image);
         return new Outcome(stored, image, result, loose.detections(), fileName, actual);
     }
 
@@ -134,21 +139,6 @@ public class InferenceService
             throw new InvalidInputException("bad_parameter", "The NMS IoU threshold (nmsIou) must be greater than 0 and at most 1.");
         }
         return new Thresholds(c, n);
-    }
-
-    /** The name the file was sent under: user data, kept as it is, within what the lake stores. */
-    private static String fileName(String sent, MediaType actual)
-    {
-        if (sent == null || sent.isBlank()) {
-            return "upload." + actual.extension();
-        }
-        if (sent.length() > Upload.MAX_FILE_NAME_LENGTH) {
-            throw new InvalidInputException("bad_file_name", "The file name is longer than " + Upload.MAX_FILE_NAME_LENGTH + " characters.");
-        }
-        if (sent.indexOf('\0') >= 0) {
-            throw new InvalidInputException("bad_file_name", "The file name contains a NUL character.");
-        }
-        return sent;
     }
 
     private void countError(String kind)

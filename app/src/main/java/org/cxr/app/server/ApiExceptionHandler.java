@@ -1,6 +1,7 @@
 package org.cxr.app.server;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.tomcat.util.http.fileupload.InvalidFileNameException;
 import org.cxr.imaging.ImageRejectedException;
 import org.cxr.lake.errors.ConflictException;
 import org.cxr.lake.errors.DomainException;
@@ -28,7 +29,6 @@ import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
-import java.net.URI;
 import java.util.Locale;
 
 /**
@@ -121,6 +121,12 @@ public class ApiExceptionHandler
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<ProblemDetail> multipart(MultipartException e, HttpServletRequest request)
     {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InvalidFileNameException) {
+                // The container's multipart parser refuses a NUL in a file name before the application sees the name.
+                return respond(request, Problems.of(HttpStatus.BAD_REQUEST, "bad_file_name", "The file name contains a NUL character."));
+            }
+        }
         return respond(request, Problems.of(HttpStatus.BAD_REQUEST, "bad_multipart", "Send the image as multipart/form-data in the field 'image'."));
     }
 
@@ -169,8 +175,6 @@ public class ApiExceptionHandler
 
     private static ResponseEntity<ProblemDetail> respond(HttpServletRequest request, ProblemDetail problem)
     {
-        problem.setInstance(URI.create(request.getRequestURI()));
-        // Spring answers application/problem+json, or application/json to a client that accepts only that.
-        return ResponseEntity.status(problem.getStatus()).body(problem);
+        return Problems.respond(request, request.getRequestURI(), problem);
     }
 }

@@ -1,7 +1,9 @@
 package org.cxr.app.server;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 
 import java.net.URI;
 import java.time.Instant;
@@ -19,6 +21,9 @@ import static java.util.Objects.requireNonNull;
 public final class Problems
 {
     public static final String MEDIA_TYPE = "application/problem+json";
+
+    /** The request attribute holding the problem a request was answered with, for whoever records refusals. */
+    public static final String ATTRIBUTE = Problems.class.getName() + ".answered";
 
     private Problems() {}
 
@@ -45,6 +50,25 @@ public final class Problems
     public static ProblemDetail databaseUnavailable()
     {
         return of(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable", "The database is unavailable. Try again shortly.");
+    }
+
+    /** The answer with this problem for the request to {@code path}; the problem is also kept on the request. */
+    static ResponseEntity<ProblemDetail> respond(HttpServletRequest request, String path, ProblemDetail problem)
+    {
+        problem.setInstance(instance(path));
+        request.setAttribute(ATTRIBUTE, problem);
+        // Spring answers application/problem+json, or application/json to a client that accepts only that.
+        return ResponseEntity.status(problem.getStatus()).body(problem);
+    }
+
+    private static URI instance(String path)
+    {
+        try {
+            return path == null ? null : URI.create(path);
+        }
+        catch (IllegalArgumentException e) {
+            return null; // a path the container let through but that is no URI: the problem just names none
+        }
     }
 
     /** The problem as the JSON object it is sent as, for answers written outside Spring MVC (security, filters). */

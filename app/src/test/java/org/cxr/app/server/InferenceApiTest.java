@@ -267,20 +267,21 @@ class InferenceApiTest
     }
 
     @Test
-    void aThumbnailOnceMadeIsServedFromMemoryWithoutFetchingTheImageAgain()
+    void anUploadsThumbnailIsMadeFromThePixelsTheDetectorReadAndServedWithoutFetchingTheImage()
             throws Exception
     {
         HttpResponse<String> stored = upload("thumb.png", "image/png", phantomPng(78));
         String sha256 = JSON.readTree(stored.body()).get("image").get("sha256").asString();
         HttpRequest thumbnail = HttpRequest.newBuilder(uri("/api/v1/images/" + sha256 + "/thumbnail")).header("Authorization", radiologist).build();
-        byte[] first = client.send(thumbnail, HttpResponse.BodyHandlers.ofByteArray()).body();
 
-        // Without the object in S3 the image itself is gone, but its thumbnail is still known.
+        // Without the object in S3 the image itself is gone, but its thumbnail was made at upload.
         objectStore.delete("images/sha256/" + sha256.substring(0, 2) + "/" + sha256 + ".png");
+        HttpResponse<byte[]> first = client.send(thumbnail, HttpResponse.BodyHandlers.ofByteArray());
         HttpResponse<byte[]> again = client.send(thumbnail, HttpResponse.BodyHandlers.ofByteArray());
 
-        assertThat(again.statusCode()).isEqualTo(200);
-        assertThat(again.body()).isEqualTo(first);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(ImageIO.read(new java.io.ByteArrayInputStream(first.body())).getWidth()).isEqualTo(192);
+        assertThat(again.body()).isEqualTo(first.body());
         assertThat(get("/api/v1/images/" + sha256).statusCode()).isEqualTo(404);
     }
 
