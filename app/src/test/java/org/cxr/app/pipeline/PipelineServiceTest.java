@@ -1,5 +1,6 @@
 package org.cxr.app.pipeline;
 
+import org.cxr.lake.LakeTables;
 import org.cxr.lake.sql.Database;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.cxr.lake.pipeline.PipelineRun;
@@ -164,7 +165,7 @@ class PipelineServiceTest
     void aScheduleFiredByTwoInstancesRunsTheStageOncePerPeriod()
     {
         // Earlier tests' datamart runs would count as this period's run.
-        org.springframework.jdbc.core.simple.JdbcClient.create(database.dataSource()).sql("DELETE FROM pipeline_run WHERE stage = 'datamart'").update();
+        new LakeTables(database).forgetRuns("datamart");
         AtomicInteger calls = new AtomicInteger();
         try (PipelineService first = service(flaky(Stage.DATAMART, 0, new IllegalStateException("never"), calls));
                 PipelineService second = service(flaky(Stage.DATAMART, 0, new IllegalStateException("never"), calls))) {

@@ -9,6 +9,10 @@ import org.cxr.imaging.ImageDecoder;
 import org.cxr.imaging.ImageFormat;
 import org.cxr.imaging.ImageRejectedException;
 import org.cxr.lake.ContentHash;
+import org.cxr.lake.Lake;
+import org.cxr.lake.LakeRows;
+import org.cxr.lake.LakeTables;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.store.ObjectListing;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.lake.store.StoredObject;
@@ -104,11 +108,18 @@ class HostileUploadTest
     DataSource dataSource;
 
     @Autowired
+    Database database;
+
+    @Autowired
+    Lake lake;
+
+    @Autowired
     ObjectStore objectStore;
 
     private static String radiologist;
     private Api api;
     private JdbcClient jdbc;
+    private LakeTables lakeTables;
 
     @BeforeEach
     void setUp()
@@ -118,6 +129,7 @@ class HostileUploadTest
         }
         api = new Api(port, Api.REQUEST_TIMEOUT, radiologist);
         jdbc = JdbcClient.create(dataSource);
+        lakeTables = new LakeTables(database);
     }
 
     @Test
@@ -282,7 +294,7 @@ class HostileUploadTest
             assertThat(back.statusCode()).isEqualTo(200);
             JsonNode image = Api.json(back).get("image");
             assertThat(image.get("fileName").asString()).as("inference %d", e.getKey()).isEqualTo(e.getValue());
-            String key = jdbc.sql("SELECT object_key FROM image WHERE sha256 = ?").param(image.get("sha256").asString()).query(String.class).single();
+            String key = lake.image(image.get("sha256").asString()).orElseThrow().objectKey();
             assertThat(key).isEqualTo("images/sha256/" + image.get("sha256").asString().substring(0, 2) + "/" + image.get("sha256").asString() + ".png");
         }
         assertTablesIntact();
@@ -407,7 +419,9 @@ class HostileUploadTest
 
         assertThat(acceptedImages).isNotEmpty();
         Map<String, String> keys = new TreeMap<>();
-        jdbc.sql("SELECT sha256, object_key FROM image").query((rs, n) -> keys.put(rs.getString(1), rs.getString(2))).list();
+        for (Map<String, Object> row : lakeTables.rows("image")) {
+            keys.put((String) row.get("sha256"), (String) row.get("object_key"));
+        }
         assertThat(keys.keySet()).as("one image row per accepted distinct file").isEqualTo(new java.util.TreeSet<>(acceptedImages));
         for (Map.Entry<String, String> e : keys.entrySet()) {
             assertThat(e.getValue()).matches(CONTENT_KEY).contains(e.getKey());
@@ -431,12 +445,9 @@ class HostileUploadTest
         while (token.isPresent());
         assertThat(objects).as("the bucket holds the images' objects and nothing else").isEqualTo(new HashSet<>(keys.values()));
 
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM inference i LEFT JOIN image m ON m.id = i.image_id WHERE m.id IS NULL").query(Long.class).single()).isZero();
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM inference").query(Long.class).single()).isEqualTo(acceptedInferences.size());
-        Map<Long, Integer> boxes = new TreeMap<>();
-        jdbc.sql("SELECT i.id, COUNT(b.id) FROM inference i LEFT JOIN predicted_box b ON b.inference_id = i.id GROUP BY i.id")
-                .query((rs, n) -> boxes.put(rs.getLong(1), rs.getInt(2))).list();
-        assertThat(boxes).isEqualTo(new TreeMap<>(acceptedInferences));
+        assertThat(lakeTables.orphanInferences()).isZero();
+        assertThat(new LakeRows(database).counts().inferences()).isEqualTo(acceptedInferences.size());
+        assertThat(lakeTables.boxCounts()).isEqualTo(new TreeMap<>(acceptedInferences));
         assertTablesIntact();
         assertNothingEscapedTheDataDirectory();
     }
@@ -504,7 +515,7 @@ class HostileUploadTest
     {
         List<String> tables = jdbc.sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'").query(String.class).list();
         assertThat(tables).contains("image", "inference", "predicted_box");
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM image").query(Long.class).single()).isEqualTo(acceptedImages.size());
+        assertThat(new LakeRows(database).counts().images()).isEqualTo(acceptedImages.size());
     }
 
     /**

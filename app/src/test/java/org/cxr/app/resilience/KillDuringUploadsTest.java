@@ -4,6 +4,7 @@ import org.cxr.app.Cxr;
 import org.cxr.app.TestModels;
 import org.cxr.app.TestUsers;
 import org.cxr.lake.ContentHash;
+import org.cxr.lake.LakeTables;
 import org.cxr.lake.sql.Database;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.cxr.lake.embedded.EmbeddedS3;
@@ -13,7 +14,6 @@ import org.cxr.lake.store.StoredObject;
 import org.cxr.phantom.PhantomGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -162,8 +162,8 @@ class KillDuringUploadsTest
                 EmbeddedS3 s3 = EmbeddedS3.start(dataDir.resolve("s3"));
                 Database database = Database.connect(postgres.databaseConfig());
                 ObjectStore store = ObjectStore.create(s3.config("cxr-images"))) {
-            JdbcClient jdbc = JdbcClient.create(database.dataSource());
-            Set<String> keys = new HashSet<>(jdbc.sql("SELECT object_key FROM image").query(String.class).list());
+            LakeTables tables = new LakeTables(database);
+            Set<String> keys = new HashSet<>(tables.column("image", "object_key", String.class));
             Set<String> objects = new HashSet<>();
             Optional<String> token = Optional.empty();
             do {
@@ -175,11 +175,9 @@ class KillDuringUploadsTest
             assertThat(objects).as("objects after the sweep are exactly the image rows' objects").isEqualTo(keys);
             for (HttpResponse<String> response : answered.values()) {
                 JsonNode body = Api.json(response);
-                assertThat(jdbc.sql("SELECT COUNT(*) FROM predicted_box WHERE inference_id = ?").param(body.get("inferenceId").asLong())
-                        .query(Long.class).single()).isEqualTo(body.get("detections").size());
+                assertThat(tables.boxCount(body.get("inferenceId").asLong())).isEqualTo(body.get("detections").size());
             }
-            assertThat(jdbc.sql("SELECT COUNT(*) FROM inference i LEFT JOIN image m ON m.id = i.image_id WHERE m.id IS NULL")
-                    .query(Long.class).single()).isZero();
+            assertThat(tables.orphanInferences()).isZero();
         }
     }
 

