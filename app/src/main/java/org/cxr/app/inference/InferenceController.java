@@ -1,5 +1,6 @@
 package org.cxr.app.inference;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.cxr.app.audit.Audit;
 import org.cxr.app.inference.InferenceJson.DetectionJson;
 import org.cxr.app.inference.InferenceJson.InferenceList;
@@ -20,7 +21,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartHttpServletRequest;
 
 import java.net.URI;
 import java.time.Instant;
@@ -57,12 +57,12 @@ class InferenceController
     @PostMapping(path = "/api/v1/inferences", consumes = "multipart/form-data")
     ResponseEntity<InferenceResponse> create(
             Authentication authentication,
-            MultipartHttpServletRequest multipart,
+            HttpServletRequest request,
             @RequestParam(name = "confidence", required = false) String confidence,
             @RequestParam(name = "nmsIou", required = false) String nmsIou,
             @RequestParam(name = "candidates", defaultValue = "false") boolean candidates)
     {
-        UploadedFile image = UploadedFile.of(multipart);
+        UploadedFile image = UploadedFile.of(request);
         InferenceService.Outcome outcome = service.infer(new InferenceService.Request(
                         image.bytes(), image.fileName(), image.contentType(),
                         threshold("confidence", confidence), threshold("nmsIou", nmsIou), Optional.of(authentication.getName())),

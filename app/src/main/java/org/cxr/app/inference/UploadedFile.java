@@ -1,10 +1,12 @@
 package org.cxr.app.inference;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.cxr.lake.Upload;
 import org.cxr.lake.errors.InvalidInputException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
+import org.springframework.web.util.WebUtils;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,8 +29,13 @@ record UploadedFile(byte[] bytes, String fileName, String contentType)
         requireNonNull(bytes, "bytes");
     }
 
-    static UploadedFile of(MultipartHttpServletRequest request)
+    static UploadedFile of(HttpServletRequest servletRequest)
     {
+        MultipartHttpServletRequest request = WebUtils.getNativeRequest(servletRequest, MultipartHttpServletRequest.class);
+        if (request == null) {
+            // The container could not read the parts (the body stopped arriving, say) before Spring asked for them.
+            throw new InvalidInputException("bad_multipart", "Send the image as multipart/form-data in the field 'image'.");
+        }
         List<MultipartFile> files = request.getMultiFileMap().values().stream().flatMap(List::stream).toList();
         if (files.size() > 1) {
             throw new InvalidInputException("too_many_files",

@@ -231,14 +231,15 @@ class HostileUploadTest
                 "CON.png",
                 ".png",
                 "....png",
-                "x".repeat(1020) + ".png",
-                "   ",
-                "");
+                "x".repeat(1020) + ".png");
         List<String> extendedOnly = List.of(
+                "x'); DROP TABLE image;-- \u00fc\u0000.png");
+        // No name, or one with control characters, is refused in every encoding (UploadPixelsAndRefusalsTest says why).
+        List<String> refused = List.of(
+                "   ",
+                "",
                 "line\r\nbreak.png",
                 "tab\tand\u0007bell.png",
-                "x'); DROP TABLE image;-- \u00fc\u0000.png");
-        List<String> refused = List.of(
                 "nul\u0000byte.png",
                 "../../../../tmp/" + MARKER + "-nul.png\u0000.jpg",
                 "y".repeat(5000) + ".png");
@@ -255,7 +256,7 @@ class HostileUploadTest
                     continue;
                 }
                 long id = accept(response, png, problems, printable(name));
-                expected.put(id, name.isBlank() ? "upload.png" : name);
+                expected.put(id, name);
             }
         }
         for (String name : extendedOnly) {

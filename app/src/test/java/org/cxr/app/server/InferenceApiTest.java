@@ -291,7 +291,11 @@ class InferenceApiTest
         HttpResponse<byte[]> again = client.send(thumbnail, HttpResponse.BodyHandlers.ofByteArray());
 
         assertThat(first.statusCode()).isEqualTo(200);
-        assertThat(ImageIO.read(new java.io.ByteArrayInputStream(first.body())).getWidth()).isEqualTo(192);
+        java.awt.image.BufferedImage small = ImageIO.read(new java.io.ByteArrayInputStream(first.body()));
+        JsonNode image = JSON.readTree(stored.body()).get("image");
+        assertThat(Math.max(small.getWidth(), small.getHeight())).isEqualTo(192);
+        assertThat(small.getWidth() / (double) small.getHeight()).isCloseTo(image.get("width").asDouble() / image.get("height").asDouble(),
+                org.assertj.core.api.Assertions.within(0.02));
         assertThat(again.body()).isEqualTo(first.body());
         assertThat(get("/api/v1/images/" + sha256).statusCode()).isEqualTo(404);
     }
