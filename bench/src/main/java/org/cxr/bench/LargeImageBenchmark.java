@@ -47,7 +47,7 @@ public final class LargeImageBenchmark
             System.exit(2);
         }
         Path model = Path.of(args[0]);
-        byte[] large = largePng(Path.of(args[1]).resolve("large-8192-16bit.png"));
+        byte[] large = largePng(Path.of(args[1]).resolve("large-8192-16bit-noisy.png"));
         byte[] small = png(new PhantomGenerator().generate(PhantomGenerator.imageSeed(7, 1)).toImage(8));
 
         run(model, "full-unbounded", DetectorOptions.defaults().withDecodePixelBudget(Integer.MAX_VALUE), Detector::decode, large, small);
@@ -97,7 +97,11 @@ public final class LargeImageBenchmark
         }
     }
 
-    /** A phantom scaled up to 8192 x 8192 with 16-bit samples, written once and kept in the work folder. */
+    /**
+     * A phantom scaled up to 8192 x 8192 with 16-bit samples and a little noise (as a detector's own), so that the PNG
+     * compresses like a real radiograph (about 30 MB, under the default upload limit) rather than to almost nothing;
+     * written once and kept in the work folder.
+     */
     private static byte[] largePng(Path file)
             throws IOException
     {
@@ -107,11 +111,13 @@ public final class LargeImageBenchmark
         Phantom phantom = new PhantomGenerator().generate(PhantomGenerator.imageSeed(7, 0));
         BufferedImage image = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_USHORT_GRAY);
         float[] pixels = phantom.pixels();
+        java.util.Random noise = new java.util.Random(8192);
         for (int y = 0; y < SIZE; y++) {
             int sy = (int) ((long) y * phantom.height() / SIZE);
             for (int x = 0; x < SIZE; x++) {
                 int sx = (int) ((long) x * phantom.width() / SIZE);
-                image.getRaster().setSample(x, y, 0, Math.round(pixels[sy * phantom.width() + sx] * 65535));
+                int value = Math.round(pixels[sy * phantom.width() + sx] * 65000) + noise.nextInt(5);
+                image.getRaster().setSample(x, y, 0, value);
             }
         }
         byte[] bytes = png(image);

@@ -6,16 +6,32 @@ import static java.util.Objects.requireNonNull;
 public final class ImageRejectedException
         extends RuntimeException
 {
+    /** Why, with the short stable word clients and metrics know it by. */
     public enum Reason
     {
-        EMPTY,
+        EMPTY("image_empty"),
         /** Neither PNG nor JPEG. */
-        UNSUPPORTED_FORMAT,
-        /** A valid file in an encoding no decoder here reads (12-bit or arithmetic-coded JPEG...); the message names it. */
-        UNSUPPORTED_ENCODING,
+        UNSUPPORTED_FORMAT("image_unsupported_format"),
+        /**
+         * A valid file in an encoding no decoder here reads (12-bit or arithmetic-coded JPEG...); the message names it.
+         * Not the file's fault, nor damage.
+         */
+        UNSUPPORTED_ENCODING("unsupported_encoding"),
         /** Damaged or truncated. */
-        CORRUPT,
-        TOO_MANY_PIXELS
+        CORRUPT("image_corrupt"),
+        TOO_MANY_PIXELS("image_too_many_pixels");
+
+        private final String code;
+
+        Reason(String code)
+        {
+            this.code = code;
+        }
+
+        public String code()
+        {
+            return code;
+        }
     }
 
     private final Reason reason;

@@ -3,7 +3,6 @@ package org.cxr.app.inference;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.cxr.app.image.Thumbnails;
-import org.cxr.app.server.ApiExceptionHandler;
 import org.cxr.app.server.CxrProperties;
 import org.cxr.detector.Detection;
 import org.cxr.detector.DetectionResult;
@@ -79,7 +78,7 @@ public class InferenceService
             return outcome;
         }
         catch (ImageRejectedException e) {
-            countError(ApiExceptionHandler.codeOf(e.reason()));
+            countError(e.reason().code());
             throw e;
         }
         catch (DomainException e) {

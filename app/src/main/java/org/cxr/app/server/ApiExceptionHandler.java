@@ -81,7 +81,7 @@ public class ApiExceptionHandler
     @ExceptionHandler(ImageRejectedException.class)
     ResponseEntity<ProblemDetail> rejectedImage(ImageRejectedException e, HttpServletRequest request)
     {
-        return respond(request, Problems.of(statusOf(e.reason()), codeOf(e.reason()), e.getMessage()));
+        return respond(request, Problems.of(statusOf(e.reason()), e.reason().code(), e.getMessage()));
     }
 
     /** How each reason the detector refuses an image is answered. */
@@ -92,12 +92,6 @@ public class ApiExceptionHandler
             case TOO_MANY_PIXELS -> HttpStatus.CONTENT_TOO_LARGE;
             case EMPTY, CORRUPT -> HttpStatus.UNPROCESSABLE_CONTENT;
         };
-    }
-
-    /** The error word of each reason: an encoding the decoder cannot read is not the file's fault, nor damage. */
-    public static String codeOf(ImageRejectedException.Reason reason)
-    {
-        return reason == ImageRejectedException.Reason.UNSUPPORTED_ENCODING ? "unsupported_encoding" : "image_" + reason.name().toLowerCase(Locale.ROOT);
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
