@@ -24,6 +24,7 @@ RUN chmod +x mvnw && ./mvnw -B -q --version
 #    The dependency layer below is rebuilt only when a pom changes, not on every source edit. go-offline is a
 #    prefetch: what it misses (it is known not to see every plugin dependency) the package step downloads.
 COPY pom.xml ./
+COPY imaging/pom.xml imaging/
 COPY detector/pom.xml detector/
 COPY phantom/pom.xml phantom/
 COPY lake/pom.xml lake/
@@ -36,6 +37,7 @@ RUN ./mvnw -B -q -pl app -am org.apache.maven.plugins:maven-dependency-plugin:3.
     || echo "cxr: dependency prefetch incomplete; the package step downloads the rest" >&2
 
 # 3. The sources of the modules the application is built from, and the demo model it bundles.
+COPY imaging/src imaging/src
 COPY detector/src detector/src
 COPY phantom/src phantom/src
 COPY lake/src lake/src
