@@ -131,7 +131,7 @@ public final class Backup
         Instant cutoff = start.minus(options.settleDelay());
         long lastImage = scan(Table.IMAGE, from.imageId(), Long.MAX_VALUE, Optional.of(cutoff)).lastId();
         long lastInference = scan(Table.INFERENCE, from.inferenceId(), Long.MAX_VALUE, Optional.of(cutoff)).lastId();
-        return new RunPlan(runId, start, cutoff, from, new Watermark(lastImage, lastInference), options.maxRowsPerFile());
+        return new RunPlan(runId, start, cutoff, from, new Watermark(lastImage, lastInference, from.reviewId()), options.maxRowsPerFile());
     }
 
     private Manifest write(RunPlan plan)

@@ -57,7 +57,7 @@ public final class Purge
         int batches = 0;
         long after = 0;
         while (true) {
-            List<Long> ids = lake.inferencesCreatedBefore(cutoff, after, limit.inferenceId(), options.batchSize());
+            List<Long> ids = lake.inferencesCreatedBefore(cutoff, after, limit.inferenceId(), limit.reviewId(), options.batchSize());
             if (ids.isEmpty()) {
                 break;
             }
@@ -90,7 +90,7 @@ public final class Purge
         Watermark limit = watermarks.read(Backup.STAGE);
         for (String stage : options.alsoRequiredStages()) {
             Watermark other = watermarks.read(stage);
-            limit = new Watermark(Math.min(limit.imageId(), other.imageId()), Math.min(limit.inferenceId(), other.inferenceId()));
+            limit = limit.min(other);
         }
         return limit;
     }

@@ -68,7 +68,7 @@ public final class Restore
         List<Manifest> manifests = catalog.manifests();
         Watermark restored = manifests.stream()
                 .map(Manifest::watermarkTo)
-                .reduce(Watermark.START, (a, b) -> new Watermark(Math.max(a.imageId(), b.imageId()), Math.max(a.inferenceId(), b.inferenceId())));
+                .reduce(Watermark.START, Watermark::max);
         lake.reserveIds(restored);
 
         RestoreResult result;

@@ -46,7 +46,7 @@ class AvroRowsTest
     void keysFollowTheRunsStartingWatermarkAndSortInRunOrder()
     {
         BackupLayout layout = new BackupLayout("backups/");
-        String runId = BackupLayout.runId(new Watermark(42, 1234));
+        String runId = BackupLayout.runId(new Watermark(42, 1234, 0));
 
         assertThat(runId).isEqualTo("000000000042-000000001234");
         assertThat(layout.dataFile(Dataset.PREDICTED_BOXES, Optional.of(LocalDate.parse("2030-03-01")), runId, 12))
@@ -54,6 +54,6 @@ class AvroRowsTest
         assertThat(layout.dataFile(Dataset.MODEL_VERSIONS, Optional.empty(), runId, 0))
                 .isEqualTo("backups/model_versions/run-000000000042-000000001234-part-00000.parquet");
         assertThat(layout.manifest(runId)).isEqualTo("backups/manifests/run-000000000042-000000001234.json");
-        assertThat(BackupLayout.runId(new Watermark(42, 1234))).isLessThan(BackupLayout.runId(new Watermark(100, 1300)));
+        assertThat(BackupLayout.runId(new Watermark(42, 1234, 0))).isLessThan(BackupLayout.runId(new Watermark(100, 1300, 0)));
     }
 }

@@ -52,7 +52,7 @@ class BackupTest
 
         assertThat(result.runId()).contains(FIRST_RUN);
         assertThat(result.from()).isEqualTo(Watermark.START);
-        assertThat(result.to()).isEqualTo(new Watermark(third.imageId(), third.inferenceId()));
+        assertThat(result.to()).isEqualTo(new Watermark(third.imageId(), third.inferenceId(), 0));
         assertThat(lake.watermark(Backup.STAGE)).isEqualTo(result.to());
         assertThat(result.rows()).isEqualTo(new DatasetCounts(3, 4, 4, 5, 0));
         assertThat(lake.dataKeys()).containsExactlyInAnyOrder(
@@ -150,7 +150,7 @@ class BackupTest
         BackupResult secondRun = lake.backupAt("2030-03-02T09:00:00Z");
 
         assertThat(secondRun.from()).isEqualTo(firstRun.to());
-        assertThat(secondRun.to()).isEqualTo(new Watermark(newImage.imageId(), newImage.inferenceId()));
+        assertThat(secondRun.to()).isEqualTo(new Watermark(newImage.imageId(), newImage.inferenceId(), 0));
         assertThat(secondRun.rows()).isEqualTo(new DatasetCounts(1, 2, 2, 3, 0));
         String secondRunId = BackupLayout.runId(firstRun.to());
         assertThat(secondRun.runId()).contains(secondRunId);
@@ -263,7 +263,7 @@ class BackupTest
         lake.clock.set("2030-03-01T10:01:31Z");
         BackupResult second = lake.backup(config, Faults.NONE).run();
 
-        assertThat(second.to()).isEqualTo(new Watermark(old.imageId(), old.inferenceId()));
+        assertThat(second.to()).isEqualTo(new Watermark(old.imageId(), old.inferenceId(), 0));
         assertThat(lake.backedUpIds(Dataset.INFERENCES, "id")).containsExactly(young.inferenceId(), old.inferenceId());
     }
 

@@ -39,7 +39,7 @@ class PurgeTest
         PurgeResult result = purge(PurgeOptions.defaults()).run(TWO_WEEKS);
 
         assertThat(result.cutoff()).isEqualTo(Instant.parse("2030-01-16T00:00:00Z"));
-        assertThat(result.limit()).isEqualTo(new Watermark(recentAlone.imageId(), recentAlone.inferenceId()));
+        assertThat(result.limit()).isEqualTo(new Watermark(recentAlone.imageId(), recentAlone.inferenceId(), 0));
         assertThat(result.inferencesDeleted()).isEqualTo(2);
         assertThat(result.predictedBoxesDeleted()).isEqualTo(3);
         assertThat(result.imagesDeleted()).isEqualTo(1);
@@ -106,12 +106,12 @@ class PurgeTest
         IngestResult first = lake.ingest("2030-01-01T10:00:00Z", box(1, 0.9));
         IngestResult second = lake.ingest("2030-01-02T10:00:00Z", box(2, 0.9));
         lake.backupAt("2030-01-02T10:00:00Z");
-        new Watermarks(lake.database, lake.clock).advance("warehouse", new Watermark(first.imageId(), first.inferenceId()));
+        new Watermarks(lake.database, lake.clock).advance("warehouse", new Watermark(first.imageId(), first.inferenceId(), 0));
         lake.clock.set("2030-02-01T00:00:00Z");
 
         PurgeResult result = purge(PurgeOptions.defaults().withAlsoRequiredStages(List.of("warehouse"))).run(TWO_WEEKS);
 
-        assertThat(result.limit()).isEqualTo(new Watermark(first.imageId(), first.inferenceId()));
+        assertThat(result.limit()).isEqualTo(new Watermark(first.imageId(), first.inferenceId(), 0));
         assertThat(lake.ids("inference")).containsExactly(second.inferenceId());
         assertThat(lake.ids("image")).containsExactly(second.imageId());
     }

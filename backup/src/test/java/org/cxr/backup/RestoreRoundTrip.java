@@ -102,7 +102,7 @@ final class RestoreRoundTrip
         BackupResult next = restored.backupAt("2030-01-21T10:00:00Z");
 
         assertThat(next.from()).isEqualTo(result.watermark());
-        assertThat(next.to()).isEqualTo(new Watermark(fresh.imageId(), fresh.inferenceId()));
+        assertThat(next.to()).isEqualTo(new Watermark(fresh.imageId(), fresh.inferenceId(), 0));
         assertThat(next.rows()).isEqualTo(new DatasetCounts(1, 1, 2, 2, 0));
         restored.assertBackupHoldsEveryRowOnce();
     }

@@ -77,7 +77,7 @@ final class SyntheticLake
         StoredPngs objects = putObjects(store, putThreads);
         long t1 = System.nanoTime();
         LakeRestore lake = new LakeRestore(database, Clock.systemUTC());
-        lake.reserveIds(new Watermark(images, images));
+        lake.reserveIds(new Watermark(images, images, 0));
         BoxCounts boxes = lake.load(loader -> {
             loader.models(List.of(new ModelVersion(1, MODEL_NAME, MODEL_VERSION, CLASS_NAMES, start)));
             loadImages(loader, objects, store.bucket());

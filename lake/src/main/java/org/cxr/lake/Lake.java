@@ -4,6 +4,7 @@ import org.cxr.lake.db.MetadataReader;
 import org.cxr.lake.db.MetadataWriter;
 import org.cxr.lake.db.ModelRegistry;
 import org.cxr.lake.db.NewImage;
+import org.cxr.lake.db.ReviewStore;
 import org.cxr.lake.errors.Failures;
 import org.cxr.lake.errors.UnavailableException;
 import org.cxr.lake.sql.Database;
@@ -11,6 +12,8 @@ import org.cxr.lake.store.ObjectKeys;
 import org.cxr.lake.store.ObjectStore;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -36,6 +39,7 @@ public final class Lake
     private final MetadataWriter writer;
     private final MetadataReader reader;
     private final ModelRegistry models;
+    private final ReviewStore reviews;
     private final Clock clock;
 
     public Lake(Database database, ObjectStore store, Clock clock)
@@ -46,6 +50,7 @@ public final class Lake
         this.writer = new MetadataWriter(database);
         this.reader = new MetadataReader(database);
         this.models = new ModelRegistry(database, clock);
+        this.reviews = new ReviewStore(database, reader, models);
     }
 
     public Lake(Database database, ObjectStore store)
@@ -140,6 +145,43 @@ public final class Lake
             throw new IllegalStateException("Image " + image.sha256() + " is in bucket " + image.bucket() + ", not " + store.bucket());
         }
         return store.get(image.objectKey());
+    }
+
+    /**
+     * Stores a radiologist's review of an inference, checked whole against it (a decision for each predicted box and
+     * only those, classes of its model, boxes inside its image): an {@link org.cxr.lake.errors.InvalidInputException}
+     * names what is wrong and nothing is stored. {@code alsoInTransaction} commits with it (the audit row).
+     */
+    public StoredReview review(NewReview review, Consumer<StoredReview> alsoInTransaction)
+    {
+        return database(() -> reviews.write(review, clock.instant().truncatedTo(ChronoUnit.MICROS), alsoInTransaction));
+    }
+
+    /** Every review of the inference, newest first (the first supersedes the others, which stay). */
+    public List<StoredReview> reviews(long inferenceId)
+    {
+        return database(() -> reviews.ofInference(inferenceId));
+    }
+
+    public Optional<StoredReview> latestReview(long inferenceId)
+    {
+        return database(() -> Optional.ofNullable(reviews.latest(List.of(inferenceId)).get(inferenceId)));
+    }
+
+    /**
+     * Inferences nobody has reviewed, the most abnormal first (highest box score), except that one made more than
+     * {@code maxWait} ago goes before all of those, oldest first: priority never starves a study.
+     */
+    public List<WorklistEntry> worklist(int limit, Duration maxWait)
+    {
+        requireNonNull(maxWait, "maxWait");
+        return database(() -> reviews.worklist(limit, clock.instant().minus(maxWait)));
+    }
+
+    /** How the latest review of each reviewed inference judged its model's boxes, per model version and class. */
+    public List<ModelAgreement> agreement()
+    {
+        return database(reviews::agreement);
     }
 
     private static <T> T database(Supplier<T> work)

@@ -8,8 +8,8 @@ import java.util.List;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Deletes old rows from the lake, a batch at a time: inferences (their boxes go with them, by the foreign key's
- * cascade), then images that no inference refers to any more. Which rows may go is the caller's policy (only what a
+ * Deletes old rows from the lake, a batch at a time: inferences with their reviews (review decisions and predicted
+ * boxes go with them, by the foreign keys' cascades), then images that no inference refers to any more. Which rows may go is the caller's policy (only what a
  * verified backup holds); each batch is one transaction.
  */
 public final class LakePurge
@@ -18,9 +18,14 @@ public final class LakePurge
             SELECT id
             FROM inference
             WHERE id > :after AND id <= :lastId AND created_at < :cutoff
+              AND NOT EXISTS (SELECT 1 FROM review r WHERE r.inference_id = inference.id AND r.id > :lastReviewId)
             ORDER BY id
             LIMIT :limit
             """;
+
+    private static final String COUNT_REVIEWS = "SELECT COUNT(*) FROM review WHERE inference_id IN (:ids)";
+
+    private static final String DELETE_REVIEWS = "DELETE FROM review WHERE inference_id IN (:ids)";
 
     private static final String COUNT_BOXES = "SELECT COUNT(*) FROM predicted_box WHERE inference_id IN (:ids)";
 
@@ -48,24 +53,36 @@ public final class LakePurge
         this.database = requireNonNull(database, "database");
     }
 
-    /** What one batch deleted: inferences, and the boxes that went with them. */
-    public record Deleted(int inferences, long boxes) {}
+    /** What one batch deleted: inferences, the boxes that went with them, and their reviews. */
+    public record Deleted(int inferences, long boxes, long reviews) {}
 
-    /** Inferences with ids in (afterId, lastId] created before the cutoff, in id order, at most {@code limit}. */
-    public List<Long> inferencesCreatedBefore(Instant cutoff, long afterId, long lastId, int limit)
+    /**
+     * Inferences with ids in (afterId, lastId] created before the cutoff, in id order, at most {@code limit}, none of
+     * whose reviews has an id above {@code lastReviewId} (a review the policy does not cover keeps its inference).
+     */
+    public List<Long> inferencesCreatedBefore(Instant cutoff, long afterId, long lastId, long lastReviewId, int limit)
     {
-        return ids(OLD_INFERENCES, cutoff, afterId, lastId, limit);
+        return database.jdbc().sql(OLD_INFERENCES)
+                .param("after", afterId)
+                .param("lastId", lastId)
+                .param("lastReviewId", lastReviewId)
+                .param("cutoff", database.dialect().timestamp(requireNonNull(cutoff, "cutoff")))
+                .param("limit", limit)
+                .query(Long.class)
+                .list();
     }
 
-    /** Deletes these inferences and their boxes, in one transaction. */
+    /** Deletes these inferences, their boxes and their reviews, in one transaction. */
     public Deleted deleteInferences(List<Long> ids)
     {
         if (ids.isEmpty()) {
-            return new Deleted(0, 0);
+            return new Deleted(0, 0, 0);
         }
         return database.inTransaction(() -> {
             long boxes = database.jdbc().sql(COUNT_BOXES).param("ids", ids).query(Long.class).single();
-            return new Deleted(database.jdbc().sql(DELETE_INFERENCES).param("ids", ids).update(), boxes);
+            long reviews = database.jdbc().sql(COUNT_REVIEWS).param("ids", ids).query(Long.class).single();
+            database.jdbc().sql(DELETE_REVIEWS).param("ids", ids).update();
+            return new Deleted(database.jdbc().sql(DELETE_INFERENCES).param("ids", ids).update(), boxes, reviews);
         });
     }
 

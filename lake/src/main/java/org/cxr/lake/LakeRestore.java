@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -23,7 +24,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class LakeRestore
 {
-    private static final List<String> TABLES = List.of("image", "inference", "predicted_box");
+    private static final List<String> TABLES = List.of("image", "inference", "predicted_box", "review", "review_box");
 
     private final Database database;
     private final SqlDialect dialect;
@@ -36,7 +37,7 @@ public final class LakeRestore
         this.models = new ModelRegistry(database, clock);
     }
 
-    /** The tables of images, inferences and boxes that hold rows. */
+    /** The tables of images, inferences, boxes and reviews that hold rows. */
     public List<String> tablesWithRows()
     {
         return TABLES.stream()
@@ -45,7 +46,7 @@ public final class LakeRestore
     }
 
     /**
-     * Moves the id counters of images and inferences past the watermark, so that no new row can take the id of a row
+     * Moves the id counters of images, inferences and reviews past the watermark, so that no new row can take the id of a row
      * in a backup. Call it before loading: on MySQL moving a counter commits, and on an empty table a later row could
      * not move it back.
      */
@@ -53,6 +54,7 @@ public final class LakeRestore
     {
         reserveIds("image", upTo.imageId());
         reserveIds("inference", upTo.inferenceId());
+        reserveIds("review", upTo.reviewId());
     }
 
     /** Runs the load in one transaction: every row is loaded, or none. */
@@ -63,8 +65,9 @@ public final class LakeRestore
             Loader loader = new Loader();
             T result = load.apply(loader);
             // InnoDB moves AUTO_INCREMENT past explicit ids by itself (and moving it by hand would commit on MySQL).
-            if (dialect == SqlDialect.POSTGRESQL && loader.maxBoxId > 0) {
+            if (dialect == SqlDialect.POSTGRESQL) {
                 reserveIds("predicted_box", loader.maxBoxId);
+                reserveIds("review_box", loader.maxReviewBoxId);
             }
             return result;
         });
@@ -77,7 +80,7 @@ public final class LakeRestore
         }
         switch (dialect) {
             case POSTGRESQL -> database.jdbc().sql("SELECT setval(pg_get_serial_sequence(?, 'id'), ?)").params(table, lastId).query(Long.class).single();
-            // DDL takes no bind parameters; the table name is one of three constants and the value a number.
+            // DDL takes no bind parameters; the table name is one of the constants above and the value a number.
             case MYSQL -> database.jdbc().sql("ALTER TABLE " + table + " AUTO_INCREMENT = " + Math.addExact(lastId, 1)).update();
         }
     }
@@ -90,8 +93,8 @@ public final class LakeRestore
     {
         switch (dialect) {
             // VACUUM runs outside a transaction, on a connection of its own.
-            case POSTGRESQL -> database.jdbc().sql("VACUUM ANALYZE image, inference, predicted_box, model_version").update();
-            case MYSQL -> database.jdbc().sql("ANALYZE TABLE image, inference, predicted_box, model_version").query().listOfRows();
+            case POSTGRESQL -> database.jdbc().sql("VACUUM ANALYZE image, inference, predicted_box, model_version, review, review_box").update();
+            case MYSQL -> database.jdbc().sql("ANALYZE TABLE image, inference, predicted_box, model_version, review, review_box").query().listOfRows();
         }
     }
 
@@ -105,6 +108,8 @@ public final class LakeRestore
     private static final String IMAGE_COLUMNS = "id, sha256, bucket, object_key, original_file_name, media_type, width, height, size_bytes, first_seen";
     private static final String INFERENCE_COLUMNS = "id, image_id, created_at, confidence_threshold, nms_iou_threshold, model_name, model_version, duration_ms, user_name";
     private static final String BOX_COLUMNS = "id, inference_id, class_id, class_name, score, x_min, y_min, x_max, y_max";
+    private static final String REVIEW_COLUMNS = "id, inference_id, reviewer, reviewed_at, comment";
+    private static final String REVIEW_BOX_COLUMNS = "id, review_id, predicted_box_id, decision, class_id, class_name, x_min, y_min, x_max, y_max";
 
     /** Inserts rows with their ids, within the load's transaction. */
     public final class Loader
@@ -112,7 +117,10 @@ public final class LakeRestore
         private final String insertImage = insert("image", IMAGE_COLUMNS, 10);
         private final String insertInference = insert("inference", INFERENCE_COLUMNS, 9);
         private final String insertBox = insert("predicted_box", BOX_COLUMNS, 9);
+        private final String insertReview = insert("review", REVIEW_COLUMNS, 5);
+        private final String insertReviewBox = insert("review_box", REVIEW_BOX_COLUMNS, 10);
         private long maxBoxId;
+        private long maxReviewBoxId;
 
         private Loader() {}
 
@@ -159,6 +167,31 @@ public final class LakeRestore
                 maxBoxId = Math.max(maxBoxId, row.id());
             }
             write("predicted_box", BOX_COLUMNS, insertBox, inserts);
+        }
+
+        /** Reviews, after the inferences they are of. */
+        public void reviews(List<ReviewRecord> rows)
+        {
+            List<Object[]> inserts = new ArrayList<>(rows.size());
+            for (ReviewRecord row : rows) {
+                inserts.add(new Object[] {row.id(), row.inferenceId(), row.reviewer(), dialect.timestamp(row.reviewedAt()), row.comment().orElse(null)});
+            }
+            write("review", REVIEW_COLUMNS, insertReview, inserts);
+        }
+
+        /** Review decisions, after their reviews and the boxes they are about. */
+        public void reviewBoxes(List<ReviewBoxRecord> rows)
+        {
+            List<Object[]> inserts = new ArrayList<>(rows.size());
+            for (ReviewBoxRecord row : rows) {
+                Optional<ReviewLabel> label = row.label();
+                inserts.add(new Object[] {row.id(), row.reviewId(), row.predictedBoxId().orElse(null), row.decision().word(),
+                        label.map(ReviewLabel::classId).orElse(null), label.map(ReviewLabel::className).orElse(null),
+                        label.map(ReviewLabel::xMin).orElse(null), label.map(ReviewLabel::yMin).orElse(null),
+                        label.map(ReviewLabel::xMax).orElse(null), label.map(ReviewLabel::yMax).orElse(null)});
+                maxReviewBoxId = Math.max(maxReviewBoxId, row.id());
+            }
+            write("review_box", REVIEW_BOX_COLUMNS, insertReviewBox, inserts);
         }
 
         private void write(String table, String columns, String insert, List<Object[]> rows)

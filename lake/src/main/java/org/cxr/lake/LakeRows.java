@@ -1,7 +1,9 @@
 package org.cxr.lake;
 
 import org.cxr.lake.db.LakeColumns;
+import org.cxr.lake.db.MetadataReader;
 import org.cxr.lake.db.ModelRegistry;
+import org.cxr.lake.db.ReviewStore;
 import org.cxr.lake.pipeline.Watermark;
 import org.cxr.lake.sql.Database;
 import org.cxr.lake.sql.SqlDialect;
@@ -46,6 +48,16 @@ public final class LakeRows
             ORDER BY b.inference_id, b.id
             """;
 
+    private static final String REVIEWS_WITH_IMAGES = "SELECT " + LakeColumns.review("r") + ", " + LakeColumns.image("m") + """
+
+            FROM review r
+            JOIN inference i ON i.id = r.inference_id
+            JOIN image m ON m.id = i.image_id
+            WHERE r.id > :after AND r.id <= :last AND r.reviewed_at >= :from AND r.reviewed_at < :to
+            ORDER BY r.id
+            LIMIT :limit
+            """;
+
     // Stored times span the years 1000 to 9999 in both databases (MySQL's DATETIME); these bound "any time".
     private static final Instant EARLIEST = Instant.parse("1000-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
@@ -54,6 +66,7 @@ public final class LakeRows
     private final SqlDialect dialect;
     private final LakeColumns columns;
     private final ModelRegistry models;
+    private final ReviewStore reviews;
 
     public LakeRows(Database database)
     {
@@ -61,13 +74,15 @@ public final class LakeRows
         this.dialect = database.dialect();
         this.columns = new LakeColumns(dialect);
         this.models = new ModelRegistry(database, Clock.systemUTC());
+        this.reviews = new ReviewStore(database, new MetadataReader(database), models);
     }
 
-    /** The two tables a stage takes ranges of rows from, with the column that dates their rows. */
+    /** The tables a stage takes ranges of rows from, with the column that dates their rows. */
     public enum Table
     {
         IMAGE("image", "first_seen"),
-        INFERENCE("inference", "created_at");
+        INFERENCE("inference", "created_at"),
+        REVIEW("review", "reviewed_at");
 
         private final String name;
         private final String timeColumn;
@@ -156,15 +171,66 @@ public final class LakeRows
         }
     }
 
+    /**
+     * Reviews with ids in (afterId, lastId] made in [from, to), in id order, at most {@code limit}, each with its
+     * decisions and the image of its inference, from one consistent snapshot.
+     */
+    public List<ReviewOfImage> reviews(long afterId, long lastId, Instant from, Instant to, int limit)
+    {
+        requireNonNull(from, "from");
+        requireNonNull(to, "to");
+        return database.inSnapshot(() -> withDecisions(reviewsWithImages(afterId, lastId, from, to, limit)));
+    }
+
+    /**
+     * The reviews after {@code afterId} in id order, at most {@code limit}, up to (not including) the first one made
+     * at or after {@code cutoff}: as {@link #settledInferences}, so a stage never passes a review still being written.
+     */
+    public SettledReviews settledReviews(long afterId, int limit, Instant cutoff)
+    {
+        requireNonNull(cutoff, "cutoff");
+        return database.inSnapshot(() -> {
+            List<ReviewOfImage> rows = reviewsWithImages(afterId, Long.MAX_VALUE, EARLIEST, LATEST, limit);
+            List<ReviewOfImage> settled = new ArrayList<>(rows.size());
+            for (ReviewOfImage row : rows) {
+                if (!row.review().reviewedAt().isBefore(cutoff)) {
+                    break;
+                }
+                settled.add(row);
+            }
+            boolean last = settled.size() < rows.size() || rows.size() < limit;
+            return new SettledReviews(withDecisions(settled), last);
+        });
+    }
+
+    /** A review with its decisions, and the image its inference is of (where a warehouse keeps it). */
+    public record ReviewOfImage(StoredReview review, ImageRecord image)
+    {
+        public ReviewOfImage
+        {
+            requireNonNull(review, "review");
+            requireNonNull(image, "image");
+        }
+    }
+
+    /** Settled reviews in id order; {@code last} says that no settled review follows them now. */
+    public record SettledReviews(List<ReviewOfImage> reviews, boolean last)
+    {
+        public SettledReviews
+        {
+            reviews = List.copyOf(requireNonNull(reviews, "reviews"));
+        }
+    }
+
     /** How many rows the lake holds, and how many of them lie within a watermark. */
     public LakeCounts counts()
     {
-        return countsUpTo(new Watermark(Long.MAX_VALUE, Long.MAX_VALUE));
+        return countsUpTo(new Watermark(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE));
     }
 
     /**
      * Images with ids up to the watermark's image id; inferences up to its inference id, the boxes of those
-     * inferences, and the distinct images those inferences are of.
+     * inferences, and the distinct images those inferences are of; reviews up to its review id and their decisions.
      */
     public LakeCounts countsUpTo(Watermark watermark)
     {
@@ -173,7 +239,9 @@ public final class LakeRows
                 count("SELECT COUNT(*) FROM image WHERE id <= ?", watermark.imageId()),
                 count("SELECT COUNT(*) FROM inference WHERE id <= ?", watermark.inferenceId()),
                 count("SELECT COUNT(*) FROM predicted_box WHERE inference_id <= ?", watermark.inferenceId()),
-                count("SELECT COUNT(DISTINCT image_id) FROM inference WHERE id <= ?", watermark.inferenceId())));
+                count("SELECT COUNT(DISTINCT image_id) FROM inference WHERE id <= ?", watermark.inferenceId()),
+                count("SELECT COUNT(*) FROM review WHERE id <= ?", watermark.reviewId()),
+                count("SELECT COUNT(*) FROM review_box WHERE review_id <= ?", watermark.reviewId())));
     }
 
     /** Every registered model, oldest first. */
@@ -197,6 +265,28 @@ public final class LakeRows
                 .param("limit", limit)
                 .query((resultSet, row) -> new StoredInference(columns.inference(resultSet), columns.image(resultSet), List.of()))
                 .list();
+    }
+
+    private List<ReviewOfImage> reviewsWithImages(long afterId, long lastId, Instant from, Instant to, int limit)
+    {
+        return database.jdbc().sql(REVIEWS_WITH_IMAGES)
+                .param("after", afterId)
+                .param("last", lastId)
+                .param("from", dialect.timestamp(from))
+                .param("to", dialect.timestamp(to))
+                .param("limit", limit)
+                .query((resultSet, row) -> new ReviewOfImage(new StoredReview(columns.review(resultSet), List.of()), columns.image(resultSet)))
+                .list();
+    }
+
+    private List<ReviewOfImage> withDecisions(List<ReviewOfImage> page)
+    {
+        List<StoredReview> complete = reviews.withBoxes(page.stream().map(row -> row.review().review()).toList());
+        List<ReviewOfImage> rows = new ArrayList<>(page.size());
+        for (int i = 0; i < page.size(); i++) {
+            rows.add(new ReviewOfImage(complete.get(i), page.get(i).image()));
+        }
+        return rows;
     }
 
     /** The page's boxes with one query over the range of its inference ids (the order of the box table's index). */

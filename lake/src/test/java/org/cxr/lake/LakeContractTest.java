@@ -1,13 +1,16 @@
 package org.cxr.lake;
 
+import org.cxr.lake.embedded.EmbeddedS3;
+import org.cxr.lake.errors.ConflictException;
+import org.cxr.lake.errors.InvalidInputException;
+import org.cxr.lake.errors.NotFoundException;
+import org.cxr.lake.pipeline.Watermark;
 import org.cxr.lake.sql.Database;
 import org.cxr.lake.sql.DatabaseConfig;
-import org.cxr.lake.embedded.EmbeddedS3;
 import org.cxr.lake.store.ObjectKeys;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.lake.store.StoredObject;
 import org.cxr.lake.sweep.OrphanSweeper;
-import org.cxr.lake.errors.ConflictException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,8 +27,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -100,7 +107,7 @@ abstract class LakeContractTest
 
         database.migrate();
 
-        assertThat(applied).as("every migration of the lake applied at start-up").isEqualTo(4);
+        assertThat(applied).as("every migration of the lake applied at start-up").isEqualTo(5);
         assertThat(sql.sql("SELECT COUNT(*) FROM flyway_schema_history WHERE success = TRUE").query(Integer.class).single()).isEqualTo(applied);
     }
 
@@ -454,6 +461,226 @@ abstract class LakeContractTest
 
         sql.sql("DELETE FROM inference WHERE id = ?").param(result.inferenceId()).update();
         assertThat(sql.sql("SELECT COUNT(*) FROM predicted_box WHERE inference_id = ?").param(result.inferenceId()).query(Long.class).single()).isZero();
+    }
+
+
+    // ---- reviews
+
+    private static final List<String> CLASSES = List.of("Aortic enlargement", "Cardiomegaly", "ILD", "Infiltration", "Nodule/Mass");
+
+    /** An inference of the registered test model with these boxes (the lake checks reviews against its model). */
+    private StoredInference reviewable(PredictedBox... boxes)
+    {
+        lake.registerModel("retinanet-r101", "2026.1", CLASSES);
+        return lake.inference(lake.ingest(TestData.newUpload(), TestData.inference(boxes)).inferenceId()).orElseThrow();
+    }
+
+    private static long boxOfClass(StoredInference inference, int classId)
+    {
+        return inference.boxes().stream().filter(b -> b.classId() == classId).findFirst().orElseThrow().id();
+    }
+
+    private StoredReview review(long inferenceId, NewReviewBox... boxes)
+    {
+        return lake.review(new NewReview(inferenceId, "dr-house", List.of(boxes), Optional.empty()), stored -> {});
+    }
+
+    @Test
+    void aReviewDecidesEveryPredictedBoxAndLeavesTheLabelsItsDecisionsMake()
+    {
+        StoredInference inference = reviewable(TestData.box(1, 0.91), TestData.box(2, 0.7), TestData.box(4, 0.62));
+        long accepted = boxOfClass(inference, 1);
+        long rejected = boxOfClass(inference, 2);
+        long corrected = boxOfClass(inference, 4);
+
+        StoredReview stored = lake.review(new NewReview(inference.id(), "dr-house", List.of(
+                NewReviewBox.accepted(accepted),
+                NewReviewBox.rejected(rejected),
+                NewReviewBox.corrected(corrected, OptionalInt.of(0), Optional.of(new NewReviewBox.Corners(5, 6, 50, 60))),
+                NewReviewBox.added(3, new NewReviewBox.Corners(100, 100, 200, 150))), Optional.of("left base")), written -> {});
+
+        assertThat(stored.review().reviewer()).isEqualTo("dr-house");
+        assertThat(stored.reviewedAt()).isEqualTo(testStart);
+        assertThat(stored.review().comment()).contains("left base");
+        assertThat(stored.boxes()).extracting(ReviewBoxRecord::decision)
+                .containsExactly(ReviewDecision.ACCEPTED, ReviewDecision.REJECTED, ReviewDecision.CORRECTED, ReviewDecision.ADDED);
+        assertThat(stored.boxes()).extracting(ReviewBoxRecord::predictedBoxId)
+                .containsExactly(Optional.of(accepted), Optional.of(rejected), Optional.of(corrected), Optional.empty());
+        assertThat(stored.labelled()).extracting(box -> box.label().orElseThrow()).containsExactly(
+                new ReviewLabel(1, "Cardiomegaly", 10.5, 20.25, 110.75, 220),
+                new ReviewLabel(0, "Aortic enlargement", 5, 6, 50, 60),
+                new ReviewLabel(3, "Infiltration", 100, 100, 200, 150));
+        assertThat(lake.reviews(inference.id())).containsExactly(stored);
+        assertThat(lake.latestReview(inference.id())).contains(stored);
+    }
+
+    @Test
+    void aCorrectionMayChangeOnlyTheClassOrOnlyTheBox()
+    {
+        StoredInference inference = reviewable(TestData.box(1, 0.91), TestData.box(2, 0.7));
+
+        StoredReview stored = review(inference.id(),
+                NewReviewBox.corrected(boxOfClass(inference, 1), OptionalInt.of(3), Optional.empty()),
+                NewReviewBox.corrected(boxOfClass(inference, 2), OptionalInt.empty(), Optional.of(new NewReviewBox.Corners(1, 2, 3, 4))));
+
+        assertThat(stored.labelled()).extracting(box -> box.label().orElseThrow()).containsExactly(
+                new ReviewLabel(3, "Infiltration", 10.5, 20.25, 110.75, 220),
+                new ReviewLabel(2, "ILD", 1, 2, 3, 4));
+    }
+
+    @Test
+    void aLaterReviewSupersedesTheEarlierOneWhichStays()
+    {
+        StoredInference inference = reviewable(TestData.box(1, 0.91));
+        StoredReview first = review(inference.id(), NewReviewBox.accepted(inference.boxes().get(0).id()));
+        clock.advance(Duration.ofMinutes(5));
+
+        StoredReview second = review(inference.id(), NewReviewBox.rejected(inference.boxes().get(0).id()));
+
+        assertThat(second.id()).isGreaterThan(first.id());
+        assertThat(lake.reviews(inference.id())).containsExactly(second, first);
+        assertThat(lake.latestReview(inference.id())).contains(second);
+    }
+
+    @Test
+    void aReviewWithoutBoxesOfAnInferenceWithoutBoxesSaysTheImageHasNoFindings()
+    {
+        StoredInference inference = reviewable();
+
+        StoredReview normal = review(inference.id());
+
+        assertThat(normal.boxes()).isEmpty();
+        assertThat(lake.latestReview(inference.id())).contains(normal);
+        assertThat(lake.latestReview(reviewable().id())).isEmpty();
+    }
+
+    @Test
+    void aReviewThatBreaksARuleIsRefusedNamingItAndNothingIsStored()
+    {
+        StoredInference inference = reviewable(TestData.box(1, 0.91), TestData.box(2, 0.7));
+        long one = boxOfClass(inference, 1);
+        long two = boxOfClass(inference, 2);
+        long otherInferencesBox = reviewable(TestData.box(3, 0.8)).boxes().get(0).id();
+        long reviewsBefore = count("review");
+        NewReviewBox.Corners inside = new NewReviewBox.Corners(1, 1, 10, 10);
+
+        Map<String, List<NewReviewBox>> refused = new LinkedHashMap<>();
+        refused.put("have no decision", List.of(NewReviewBox.accepted(one)));
+        refused.put("not a box of inference", List.of(NewReviewBox.accepted(one), NewReviewBox.rejected(two), NewReviewBox.accepted(otherInferencesBox)));
+        refused.put("more than one decision", List.of(NewReviewBox.accepted(one), NewReviewBox.rejected(one), NewReviewBox.rejected(two)));
+        refused.put("does not have", List.of(NewReviewBox.accepted(one), NewReviewBox.corrected(two, OptionalInt.of(5), Optional.empty())));
+        refused.put("lies outside", List.of(NewReviewBox.accepted(one), NewReviewBox.rejected(two), NewReviewBox.added(0, new NewReviewBox.Corners(500, 300, 513, 310))));
+        refused.put("has no area", List.of(NewReviewBox.accepted(one), NewReviewBox.rejected(two), NewReviewBox.added(0, new NewReviewBox.Corners(5, 5, 5, 40))));
+        refused.put("an added box names none", List.of(NewReviewBox.accepted(one), NewReviewBox.rejected(two),
+                new NewReviewBox(Optional.of(two), ReviewDecision.ADDED, OptionalInt.of(0), Optional.of(inside))));
+        refused.put("takes no classId or box", List.of(NewReviewBox.rejected(two),
+                new NewReviewBox(Optional.of(one), ReviewDecision.ACCEPTED, OptionalInt.empty(), Optional.of(inside))));
+        refused.put("needs a new classId, a new box, or both", List.of(NewReviewBox.accepted(one), NewReviewBox.corrected(two, OptionalInt.empty(), Optional.empty())));
+        refused.put("names no predictedBoxId", List.of(NewReviewBox.accepted(one), NewReviewBox.rejected(two),
+                new NewReviewBox(Optional.empty(), ReviewDecision.REJECTED, OptionalInt.empty(), Optional.empty())));
+
+        refused.forEach((message, boxes) -> assertThatThrownBy(() -> lake.review(new NewReview(inference.id(), "dr-house", boxes, Optional.empty()), stored -> {}))
+                .as(message)
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining(message)
+                .satisfies(e -> assertThat(((InvalidInputException) e).code()).isEqualTo("bad_review")));
+        assertThatThrownBy(() -> ReviewDecision.of("maybe")).isInstanceOf(InvalidInputException.class).hasMessageContaining("accepted, rejected, corrected, added");
+        assertThatThrownBy(() -> review(Long.MAX_VALUE)).isInstanceOf(NotFoundException.class);
+        assertThat(count("review")).isEqualTo(reviewsBefore);
+    }
+
+    @Test
+    void whatTheReviewersCallerWritesInTheTransactionCommitsWithTheReviewOrNeither()
+    {
+        StoredInference inference = reviewable(TestData.box(1, 0.91));
+        long reviewsBefore = count("review");
+
+        assertThatThrownBy(() -> lake.review(new NewReview(inference.id(), "dr-house", List.of(NewReviewBox.accepted(inference.boxes().get(0).id())), Optional.empty()),
+                stored -> {
+                    throw new IllegalStateException("the audit log refuses");
+                })).hasMessageContaining("the audit log refuses");
+
+        assertThat(count("review")).isEqualTo(reviewsBefore);
+        assertThat(lake.latestReview(inference.id())).isEmpty();
+    }
+
+    @Test
+    void theWorklistPutsTheMostAbnormalFirstButAStudyWaitingTooLongBeforeAll()
+    {
+        // This test spans two days of its own: later tests start after them.
+        DAYS.addAndGet(2);
+        Duration maxWait = Duration.ofHours(24);
+        StoredInference oldLow = reviewable(TestData.box(1, 0.3));
+        clock.advance(Duration.ofHours(1));
+        StoredInference oldHigh = reviewable(TestData.box(1, 0.6));
+        clock.advance(Duration.ofHours(30));
+        StoredInference normal = reviewable();
+        StoredInference high = reviewable(TestData.box(2, 0.95), TestData.box(3, 0.4));
+        StoredInference middle = reviewable(TestData.box(2, 0.5));
+        StoredInference reviewed = reviewable(TestData.box(4, 0.99));
+        review(reviewed.id(), NewReviewBox.accepted(reviewed.boxes().get(0).id()));
+        clock.advance(Duration.ofMinutes(1));
+        Set<Long> mine = Set.of(oldLow.id(), oldHigh.id(), normal.id(), high.id(), middle.id(), reviewed.id());
+
+        List<WorklistEntry> worklist = lake.worklist(10_000, maxWait).stream().filter(entry -> mine.contains(entry.inferenceId())).toList();
+
+        // Waiting over 24 h: oldest first, whatever the score; then by the highest box score.
+        assertThat(worklist).extracting(WorklistEntry::inferenceId).containsExactly(oldLow.id(), oldHigh.id(), high.id(), middle.id(), normal.id());
+        assertThat(worklist).extracting(WorklistEntry::overdue).containsExactly(true, true, false, false, false);
+        assertThat(worklist).extracting(WorklistEntry::score).containsExactly(0.3, 0.6, 0.95, 0.5, 0.0);
+        assertThat(worklist.get(2).boxes()).isEqualTo(2);
+        assertThat(worklist.get(2).image()).isEqualTo(high.image());
+    }
+
+    @Test
+    void agreementCountsTheLatestReviewsDecisionsPerModelVersionAndClass()
+    {
+        List<String> classes = List.of("Nodule", "Effusion");
+        lake.registerModel("agreement-test", "1", classes);
+        IngestResult first = lake.ingest(TestData.newUpload(), new NewInference(0.5, 0.45, "agreement-test", "1", 10, Optional.empty(), List.of(
+                new PredictedBox(0, "Nodule", 0.9, 1, 1, 20, 20), new PredictedBox(0, "Nodule", 0.8, 30, 30, 50, 50), new PredictedBox(1, "Effusion", 0.7, 60, 60, 90, 90))));
+        IngestResult second = lake.ingest(TestData.newUpload(), new NewInference(0.5, 0.45, "agreement-test", "1", 10, Optional.empty(), List.of(
+                new PredictedBox(1, "Effusion", 0.6, 1, 1, 20, 20))));
+        StoredInference a = lake.inference(first.inferenceId()).orElseThrow();
+        StoredInference b = lake.inference(second.inferenceId()).orElseThrow();
+        long nodule1 = a.boxes().stream().filter(x -> x.score() == 0.9).findFirst().orElseThrow().id();
+        long nodule2 = a.boxes().stream().filter(x -> x.score() == 0.8).findFirst().orElseThrow().id();
+        long effusion = boxOfClass(a, 1);
+        // Superseded: this first review of a is not counted.
+        review(a.id(), NewReviewBox.rejected(nodule1), NewReviewBox.rejected(nodule2), NewReviewBox.rejected(effusion));
+        review(a.id(), NewReviewBox.accepted(nodule1), NewReviewBox.corrected(nodule2, OptionalInt.empty(), Optional.of(new NewReviewBox.Corners(31, 31, 50, 50))),
+                NewReviewBox.rejected(effusion), NewReviewBox.added(1, new NewReviewBox.Corners(100, 100, 200, 200)));
+        review(b.id(), NewReviewBox.accepted(b.boxes().get(0).id()), NewReviewBox.added(0, new NewReviewBox.Corners(100, 100, 200, 200)),
+                NewReviewBox.added(0, new NewReviewBox.Corners(300, 300, 400, 380)));
+
+        List<ModelAgreement> agreement = lake.agreement().stream().filter(row -> row.modelName().equals("agreement-test")).toList();
+
+        assertThat(agreement).containsExactly(
+                new ModelAgreement("agreement-test", "1", 0, "Nodule", 1, 1, 0, 2),
+                new ModelAgreement("agreement-test", "1", 1, "Effusion", 1, 0, 1, 1));
+    }
+
+    @Test
+    void reviewsAreCountedAndReadInSettledPagesOfTheirImages()
+    {
+        StoredInference inference = reviewable(TestData.box(1, 0.91), TestData.box(2, 0.7));
+        LakeRows rows = new LakeRows(database);
+        LakeCounts before = rows.counts();
+        StoredReview early = review(inference.id(), NewReviewBox.accepted(boxOfClass(inference, 1)), NewReviewBox.rejected(boxOfClass(inference, 2)));
+        clock.advance(Duration.ofMinutes(10));
+        StoredReview late = review(inference.id(), NewReviewBox.accepted(boxOfClass(inference, 1)), NewReviewBox.accepted(boxOfClass(inference, 2)));
+
+        LakeCounts after = rows.counts();
+        LakeRows.SettledReviews settled = rows.settledReviews(early.id() - 1, 100, late.reviewedAt());
+
+        assertThat(after.reviews() - before.reviews()).isEqualTo(2);
+        assertThat(after.reviewBoxes() - before.reviewBoxes()).isEqualTo(4);
+        assertThat(rows.countsUpTo(new Watermark(0, 0, early.id())).reviews()).isEqualTo(before.reviews() + 1);
+        assertThat(settled.reviews()).extracting(row -> row.review()).containsExactly(early);
+        assertThat(settled.reviews().get(0).image()).isEqualTo(inference.image());
+        assertThat(settled.last()).isTrue();
+        assertThat(rows.reviews(early.id() - 1, late.id(), testStart, testStart.plus(Duration.ofDays(1)), 10))
+                .extracting(LakeRows.ReviewOfImage::review).containsExactly(early, late);
     }
 
     private List<Long> ids(InferenceFilter filter)

@@ -103,7 +103,7 @@ public final class Warehouse
                 }
                 DocumentWriter.PageWrite written = writer.write(page.images());
                 // The warehouse follows inferences; the image part of the watermark belongs to no one here and stays.
-                Watermark next = new Watermark(progress.watermark().imageId(), page.lastInferenceId());
+                Watermark next = new Watermark(progress.watermark().imageId(), page.lastInferenceId(), progress.watermark().reviewId());
                 watermarks.advance(STAGE, next);
                 progress = progress.plus(page, written, next);
                 log.debug("Warehouse page {}: {}", progress.pages(), progress);

@@ -141,7 +141,7 @@ abstract class WarehouseContractTest
         assertThat(result.documentsInserted()).isEqualTo(1);
         assertThat(result.documentsUpdated()).isZero();
         assertThat(result.inferencesAppended()).isEqualTo(2);
-        assertThat(result.watermark()).isEqualTo(new Watermark(0, secondInference.inferenceId()));
+        assertThat(result.watermark()).isEqualTo(new Watermark(0, secondInference.inferenceId(), 0));
 
         List<BsonDocument> stored = warehouse.getCollection("images", BsonDocument.class).find().into(new ArrayList<>());
         assertThat(stored).hasSize(1);

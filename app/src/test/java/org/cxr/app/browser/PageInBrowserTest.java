@@ -475,7 +475,7 @@ class PageInBrowserTest
         // The same findings as the plain upload (scores differ a little: the JPEG is lossy).
         assertThat(tableRows().stream().map(row -> row.split(" \\| ")[0]).toList())
                 .containsExactlyInAnyOrderElementsOf(rowsOf(plain.get("detections")).stream().map(row -> row.split(" \\| ")[0]).toList());
-        screenshot("sideways-upright");
+        screenshot("sideways-upright.png");
     }
 
     @Test

@@ -5,6 +5,10 @@ import org.cxr.lake.ImageRecord;
 import org.cxr.lake.InferenceRecord;
 import org.cxr.lake.MediaType;
 import org.cxr.lake.ModelVersion;
+import org.cxr.lake.ReviewBoxRecord;
+import org.cxr.lake.ReviewDecision;
+import org.cxr.lake.ReviewLabel;
+import org.cxr.lake.ReviewRecord;
 import org.cxr.lake.sql.SqlDialect;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,6 +52,16 @@ public final class LakeColumns
     public static String box(String alias)
     {
         return prefixed(alias, "box_", "id", "inference_id", "class_id", "class_name", "score", "x_min", "y_min", "x_max", "y_max");
+    }
+
+    public static String review(String alias)
+    {
+        return prefixed(alias, "review_", "id", "inference_id", "reviewer", "reviewed_at", "comment");
+    }
+
+    public static String reviewBox(String alias)
+    {
+        return prefixed(alias, "rbox_", "id", "review_id", "predicted_box_id", "decision", "class_id", "class_name", "x_min", "y_min", "x_max", "y_max");
     }
 
     public static String modelVersion(String alias)
@@ -99,6 +113,33 @@ public final class LakeColumns
                 row.getDouble("box_y_min"),
                 row.getDouble("box_x_max"),
                 row.getDouble("box_y_max"));
+    }
+
+    public ReviewRecord review(ResultSet row)
+            throws SQLException
+    {
+        return new ReviewRecord(
+                row.getLong("review_id"),
+                row.getLong("review_inference_id"),
+                row.getString("review_reviewer"),
+                dialect.readTimestamp(row, "review_reviewed_at"),
+                Optional.ofNullable(row.getString("review_comment")));
+    }
+
+    public ReviewBoxRecord reviewBox(ResultSet row)
+            throws SQLException
+    {
+        long predicted = row.getLong("rbox_predicted_box_id");
+        Optional<Long> predictedBoxId = row.wasNull() ? Optional.empty() : Optional.of(predicted);
+        int classId = row.getInt("rbox_class_id");
+        Optional<ReviewLabel> label = row.wasNull() ? Optional.empty() : Optional.of(new ReviewLabel(
+                classId,
+                row.getString("rbox_class_name"),
+                row.getDouble("rbox_x_min"),
+                row.getDouble("rbox_y_min"),
+                row.getDouble("rbox_x_max"),
+                row.getDouble("rbox_y_max")));
+        return new ReviewBoxRecord(row.getLong("rbox_id"), row.getLong("rbox_review_id"), predictedBoxId, ReviewDecision.of(row.getString("rbox_decision")), label);
     }
 
     public ModelVersion modelVersion(ResultSet row)

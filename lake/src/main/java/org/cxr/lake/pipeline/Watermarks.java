@@ -29,9 +29,9 @@ public final class Watermarks
     /** Where the stage has got to; {@link Watermark#START} before its first verified run. */
     public Watermark read(String stage)
     {
-        Optional<Watermark> stored = database.jdbc().sql("SELECT last_image_id, last_inference_id FROM pipeline_watermark WHERE stage = ?")
+        Optional<Watermark> stored = database.jdbc().sql("SELECT last_image_id, last_inference_id, last_review_id FROM pipeline_watermark WHERE stage = ?")
                 .param(stage)
-                .query((rs, row) -> new Watermark(rs.getLong("last_image_id"), rs.getLong("last_inference_id")))
+                .query((rs, row) -> new Watermark(rs.getLong("last_image_id"), rs.getLong("last_inference_id"), rs.getLong("last_review_id")))
                 .optional();
         return stored.orElse(Watermark.START);
     }
@@ -40,14 +40,14 @@ public final class Watermarks
     public void advance(String stage, Watermark watermark)
     {
         Watermark current = read(stage);
-        Watermark next = new Watermark(Math.max(current.imageId(), watermark.imageId()), Math.max(current.inferenceId(), watermark.inferenceId()));
+        Watermark next = current.max(watermark);
         Object now = database.dialect().timestamp(clock.instant());
-        int updated = database.jdbc().sql("UPDATE pipeline_watermark SET last_image_id = ?, last_inference_id = ?, updated_at = ? WHERE stage = ?")
-                .params(next.imageId(), next.inferenceId(), now, stage)
+        int updated = database.jdbc().sql("UPDATE pipeline_watermark SET last_image_id = ?, last_inference_id = ?, last_review_id = ?, updated_at = ? WHERE stage = ?")
+                .params(next.imageId(), next.inferenceId(), next.reviewId(), now, stage)
                 .update();
         if (updated == 0) {
-            database.jdbc().sql("INSERT INTO pipeline_watermark (stage, last_image_id, last_inference_id, updated_at) VALUES (?, ?, ?, ?)")
-                    .params(stage, next.imageId(), next.inferenceId(), now)
+            database.jdbc().sql("INSERT INTO pipeline_watermark (stage, last_image_id, last_inference_id, last_review_id, updated_at) VALUES (?, ?, ?, ?, ?)")
+                    .params(stage, next.imageId(), next.inferenceId(), next.reviewId(), now)
                     .update();
         }
     }

@@ -44,10 +44,10 @@ class PipelineStateTest
         Watermarks watermarks = new Watermarks(database, clock);
 
         assertThat(watermarks.read("test-a")).isEqualTo(Watermark.START);
-        watermarks.advance("test-a", new Watermark(5, 9));
-        watermarks.advance("test-a", new Watermark(3, 12));
+        watermarks.advance("test-a", new Watermark(5, 9, 2));
+        watermarks.advance("test-a", new Watermark(3, 12, 1));
 
-        assertThat(watermarks.read("test-a")).isEqualTo(new Watermark(5, 12));
+        assertThat(watermarks.read("test-a")).isEqualTo(new Watermark(5, 12, 2));
         assertThat(watermarks.read("test-b")).isEqualTo(Watermark.START);
     }
 
