@@ -70,11 +70,10 @@ class InferenceController
                 written -> audit.success("inference.upload", "inference/" + written.inferenceId(), "image " + written.sha256()));
         StoredInference stored = lake.inference(outcome.stored().inferenceId())
                 .orElseThrow(() -> new IllegalStateException("inference " + outcome.stored().inferenceId() + " vanished after commit"));
-        InferenceResponse body = InferenceJson.of(stored);
+        // A new inference has no review yet.
+        InferenceResponse body = InferenceJson.of(stored, Optional.empty());
         if (candidates) {
-            List<DetectionJson> all = outcome.candidates().stream().map(DetectionJson::of).toList();
-            body = new InferenceResponse(body.inferenceId(), body.createdAt(), body.image(), body.model(), body.thresholds(),
-                    outcome.result().durationMillis(), body.user(), body.detections(), all);
+            body = body.withCandidates(outcome.candidates().stream().map(DetectionJson::of).toList(), outcome.result().durationMillis());
         }
         return ResponseEntity.created(URI.create("/api/v1/inferences/" + stored.id())).body(body);
     }
@@ -86,7 +85,7 @@ class InferenceController
                 .filter(found -> Caller.of(authentication).maySee(found.inference().userName()))
                 .orElseThrow(() -> new NotFoundException("No inference with id " + id + "."));
         audit.success("inference.view", "inference/" + id);
-        return InferenceJson.of(inference);
+        return InferenceJson.of(inference, lake.latestReview(id));
     }
 
     @GetMapping("/api/v1/inferences")

@@ -55,6 +55,8 @@ public class SecurityConfiguration
                         .requestMatchers(health).permitAll()
                         .requestMatchers("/login", "/css/**", "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/actuator/prometheus", "/actuator/info").hasAnyRole(names(DATA_ENGINEER, ADMIN))
+                        .requestMatchers("/api/v1/inferences/*/reviews", "/api/v1/reviews/**").hasAnyRole(names(RADIOLOGIST))
+                        .requestMatchers(HttpMethod.GET, "/api/v1/model/quality").hasAnyRole(names(RADIOLOGIST, DATA_ENGINEER))
                         .requestMatchers(HttpMethod.POST, "/api/v1/inferences").hasAnyRole(names(UPLOADER, RADIOLOGIST))
                         .requestMatchers(HttpMethod.GET, "/api/v1/inferences", "/api/v1/inferences/*", "/api/v1/images/*", "/api/v1/images/*/thumbnail")
                         .hasAnyRole(names(UPLOADER, RADIOLOGIST))

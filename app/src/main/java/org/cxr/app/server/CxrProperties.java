@@ -29,7 +29,8 @@ public record CxrProperties(
         @DefaultValue Embedded embedded,
         @DefaultValue Pipelines pipelines,
         @DefaultValue Security security,
-        @DefaultValue Cli cli)
+        @DefaultValue Cli cli,
+        @DefaultValue Review review)
 {
     // Paths are bound as text: Spring's resource conversion would read "../x" or "./x" as class-path locations.
     public Path dataDir()
@@ -175,6 +176,9 @@ public record CxrProperties(
             grace = grace == null ? OrphanSweeper.DEFAULT_GRACE_PERIOD : grace;
         }
     }
+
+    /** The review worklist: a study waiting longer than {@code maxWait} goes before any by score, oldest first. */
+    public record Review(@DefaultValue("24h") Duration maxWait) {}
 
     private static boolean blank(String value)
     {

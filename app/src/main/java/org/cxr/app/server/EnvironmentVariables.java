@@ -60,7 +60,8 @@ public final class EnvironmentVariables
         PIPELINE_ATTEMPTS("CXR_PIPELINE_ATTEMPTS", "cxr.pipelines.attempts"),
         PIPELINE_RETRY_DELAY("CXR_PIPELINE_RETRY_DELAY", "cxr.pipelines.retry-delay"),
         SWEEP_GRACE("CXR_SWEEP_GRACE", "cxr.sweep.grace"),
-        SWEEP_CRON("CXR_SWEEP_CRON", "cxr.sweep.cron");
+        SWEEP_CRON("CXR_SWEEP_CRON", "cxr.sweep.cron"),
+        REVIEW_MAX_WAIT("CXR_REVIEW_MAX_WAIT", "cxr.review.max-wait");
 
         private final String name;
         private final String property;
