@@ -78,23 +78,31 @@ final class Categories
                 registered.put(model, false);
             }
             for (Detection detection : inference.detections()) {
-                check(model, registered.get(model), classes, detection, inference.inferenceId());
+                check(model, registered.get(model), classes, "box " + detection.boxId(), detection.classId(), detection.className(), inference.inferenceId());
+            }
+            // A radiologist's label is a class of the reviewed inference's model too.
+            for (Review review : inference.reviews()) {
+                for (ReviewBox box : review.labelled()) {
+                    ReviewBox.Label label = box.label().orElseThrow();
+                    check(model, registered.get(model), classes, "label " + box.reviewBoxId() + " of review " + review.reviewId(), label.classId(), label.className(),
+                            inference.inferenceId());
+                }
             }
         }
 
-        private static void check(String model, boolean registered, Map<Integer, String> classes, Detection detection, long inferenceId)
+        private static void check(String model, boolean registered, Map<Integer, String> classes, String what, int classId, String className, long inferenceId)
                 throws InvalidDocumentException
         {
-            Optional<String> known = Optional.ofNullable(classes.get(detection.classId()));
+            Optional<String> known = Optional.ofNullable(classes.get(classId));
             if (registered && known.isEmpty()) {
-                throw new InvalidDocumentException("box " + detection.boxId() + " of inference " + inferenceId + " has class id " + detection.classId()
+                throw new InvalidDocumentException(what + " of inference " + inferenceId + " has class id " + classId
                         + ", but model " + model + " has only " + classes.size() + " classes");
             }
-            if (known.isPresent() && !known.get().equals(detection.className())) {
-                throw new InvalidDocumentException("box " + detection.boxId() + " of inference " + inferenceId + " calls class " + detection.classId()
-                        + " '" + detection.className() + "', but model " + model + " calls it '" + known.get() + "'");
+            if (known.isPresent() && !known.get().equals(className)) {
+                throw new InvalidDocumentException(what + " of inference " + inferenceId + " calls class " + classId
+                        + " '" + className + "', but model " + model + " calls it '" + known.get() + "'");
             }
-            classes.put(detection.classId(), detection.className());
+            classes.put(classId, className);
         }
 
         Categories build()

@@ -18,27 +18,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Writes one split's COCO file as the images arrive, token by token, so the file's size never bounds the heap.
+ * Writes one COCO file of the data mart as the images arrive, token by token, so the file's size never bounds the heap:
+ * a split of reviewed images ({@link #addReviewed}) or the file of unreviewed ones ({@link #addPredicted}).
  * <p>
- * COCO puts all images before all annotations, but they arrive together, image by image. The image entries go
- * straight into the main temporary file, the annotations into a second one; {@link #commit()} streams the second into
- * the first, flushes it to disk and renames it over the target, so a reader sees the old file or the new one, never
- * half of one. Nothing in the output depends on the time of the run, so the same warehouse gives the same bytes.
+ * COCO puts all images before all annotations, but they arrive together, image by image, and {@code info} (first)
+ * counts what follows. Images and annotations go into two temporary files; {@link #commit()} writes the header with
+ * the counts, streams both in, flushes to disk and renames over the target, so a reader sees the old file or the new
+ * one, never half of one. Besides {@code info.date_created}, nothing depends on the time of the run.
  * <p>
- * Besides the COCO fields, each annotation carries its provenance (COCO readers ignore unknown fields): {@code score},
- * {@code source: "model-prediction"} so it is never taken for a reviewed label, {@code model}, {@code thresholds} and
- * {@code inference_id}. Each image carries its {@code sha256} and the {@code inference_id} its annotations come from.
+ * Besides the COCO fields, each annotation carries its lineage (COCO readers ignore unknown fields). A reviewed label:
+ * {@code source} ({@code model-accepted}, {@code model-corrected} or {@code radiologist-added}), {@code predicted_box_id},
+ * {@code model_score}, the reviewed inference's {@code model} and {@code inference_id}, {@code review_id},
+ * {@code reviewer}, {@code reviewed_at}. A prediction: {@code source: "model-prediction"} so it is never taken for a
+ * reviewed label, {@code score}, {@code model}, {@code thresholds}, {@code inference_id}.
  */
 final class CocoSplitWriter
         implements Closeable
 {
     static final String TEMPORARY_SUFFIX = ".tmp";
-    static final String SOURCE = "model-prediction";
+    static final String PREDICTION = "model-prediction";
+    static final List<String> REVIEWED_SOURCES = List.of("model-accepted", "model-corrected", "radiologist-added");
 
     private static final JsonFactory JSON = JsonFactory.builder()
             // The files are closed here, after they are flushed to disk.
@@ -46,50 +54,78 @@ final class CocoSplitWriter
             .build();
 
     private final Path target;
-    private final Path mainFile;
-    private final Path annotationsFile;
-    private final Output main;
-    private final Output annotations;
+    private final String description;
+    private final Optional<Split> split;
+    private final Instant exportedAt;
     private final Categories categories;
+    private final Path imagesFile;
+    private final Path annotationsFile;
+    private final Output images;
+    private final Output annotations;
+    private final Map<String, Long> bySource = new LinkedHashMap<>();
     private long imageCount;
     private long annotationCount;
+    private long noFindingsCount;
     private boolean finished;
 
-    private CocoSplitWriter(Path target, Path mainFile, Path annotationsFile, Output main, Output annotations, Categories categories)
+    private CocoSplitWriter(Path target, String description, Optional<Split> split, Instant exportedAt, Categories categories, Path imagesFile,
+            Path annotationsFile, Output images, Output annotations)
     {
-        this.categories = categories;
         this.target = target;
-        this.mainFile = mainFile;
+        this.description = description;
+        this.split = split;
+        this.exportedAt = exportedAt;
+        this.categories = categories;
+        this.imagesFile = imagesFile;
         this.annotationsFile = annotationsFile;
-        this.main = main;
+        this.images = images;
         this.annotations = annotations;
     }
 
-    static CocoSplitWriter open(Path target, Split split, Categories categories)
+    /** A split of reviewed images: ground truth with lineage. */
+    static CocoSplitWriter reviewed(Path target, Split split, Categories categories, Instant exportedAt)
             throws IOException
     {
         requireNonNull(split, "split");
+        CocoSplitWriter writer = open(target, "cxr data mart, " + split.fileStem() + " split: radiologists' reviewed labels (latest review of each image)",
+                Optional.of(split), categories, exportedAt);
+        REVIEWED_SOURCES.forEach(source -> writer.bySource.put(source, 0L));
+        return writer;
+    }
+
+    /** The images nobody has reviewed, with the detector's boxes: predictions, not labels. */
+    static CocoSplitWriter unreviewed(Path target, Categories categories, Instant exportedAt)
+            throws IOException
+    {
+        CocoSplitWriter writer = open(target, "cxr data mart: images nobody has reviewed yet, with the boxes the detector predicted (not labels)",
+                Optional.empty(), categories, exportedAt);
+        writer.bySource.put(PREDICTION, 0L);
+        return writer;
+    }
+
+    private static CocoSplitWriter open(Path target, String description, Optional<Split> split, Categories categories, Instant exportedAt)
+            throws IOException
+    {
         requireNonNull(categories, "categories");
+        requireNonNull(exportedAt, "exportedAt");
         Path directory = target.getParent();
         String stem = "." + target.getFileName();
-        Path mainFile = Files.createTempFile(directory, stem + "-", TEMPORARY_SUFFIX);
+        Path imagesFile = Files.createTempFile(directory, stem + "-images-", TEMPORARY_SUFFIX);
         Path annotationsFile = null;
-        Output main = null;
+        Output images = null;
         try {
             annotationsFile = Files.createTempFile(directory, stem + "-annotations-", TEMPORARY_SUFFIX);
-            main = Output.open(mainFile);
+            images = Output.open(imagesFile);
             Output annotations = Output.open(annotationsFile);
-            writeHeader(main.json, split, categories.names());
-            main.json.writeName("images");
-            main.json.writeStartArray();
+            images.json.writeStartArray();
             annotations.json.writeStartArray();
-            return new CocoSplitWriter(target, mainFile, annotationsFile, main, annotations, categories);
+            return new CocoSplitWriter(target, description, split, exportedAt, categories, imagesFile, annotationsFile, images, annotations);
         }
         catch (IOException | RuntimeException e) {
-            if (main != null) {
-                main.closeQuietly();
+            if (images != null) {
+                images.closeQuietly();
             }
-            Files.deleteIfExists(mainFile);
+            Files.deleteIfExists(imagesFile);
             if (annotationsFile != null) {
                 Files.deleteIfExists(annotationsFile);
             }
@@ -97,42 +133,87 @@ final class CocoSplitWriter
         }
     }
 
-    private static void writeHeader(JsonGenerator json, Split split, List<String> categoryNames)
+    /** Adds a reviewed image under its COCO {@code file_name} with the labels of its latest review. */
+    void addReviewed(WarehouseImage image, String fileName, WarehouseImage.Reviewed reviewed)
     {
-        json.writeStartObject();
-        json.writeName("info");
-        json.writeStartObject();
-        json.writeStringProperty("description", "cxr data mart, " + split.fileStem() + " split: boxes predicted by the detector, not reviewed labels");
-        json.writeStringProperty("version", "1");
-        json.writeStringProperty("contributor", "cxr datamart");
-        json.writeStringProperty("split", split.fileStem());
+        requireNonNull(reviewed, "reviewed");
+        Inference inference = reviewed.inference();
+        Review review = reviewed.review();
+        List<ReviewBox> labelled = review.labelled();
+        JsonGenerator json = startImage(image, fileName, inference);
+        json.writeNumberProperty("review_id", review.reviewId());
+        json.writeStringProperty("reviewer", review.reviewer());
+        json.writeStringProperty("reviewed_at", review.reviewedAt().toString());
+        json.writeBooleanProperty("no_findings", labelled.isEmpty());
         json.writeEndObject();
-        json.writeName("licenses");
-        json.writeStartArray();
-        json.writeEndArray();
-        json.writeName("categories");
-        json.writeStartArray();
-        for (int index = 0; index < categoryNames.size(); index++) {
-            json.writeStartObject();
-            // COCO category ids start at 1; 0 is read as the background by several trainers.
-            json.writeNumberProperty("id", index + 1);
-            json.writeStringProperty("name", categoryNames.get(index));
-            json.writeStringProperty("supercategory", "finding");
-            json.writeEndObject();
+        if (labelled.isEmpty()) {
+            noFindingsCount++;
         }
-        json.writeEndArray();
+        for (ReviewBox box : labelled) {
+            ReviewBox.Label label = box.label().orElseThrow();
+            JsonGenerator a = annotations.json;
+            a.writeStartObject();
+            a.writeNumberProperty("id", box.reviewBoxId());
+            a.writeNumberProperty("image_id", image.imageId());
+            a.writeNumberProperty("category_id", categories.categoryId(inference.modelKey(), label.classId()));
+            writeBox(a, label.xMin(), label.yMin(), label.width(), label.height());
+            a.writeStringProperty("source", box.source());
+            a.writeName("predicted_box_id");
+            if (box.predictedBoxId().isPresent()) {
+                a.writeNumber(box.predictedBoxId().get());
+                a.writeNumberProperty("model_score", predicted(inference, box.predictedBoxId().get()).score());
+            }
+            else {
+                a.writeNull();
+            }
+            writeModel(a, inference);
+            a.writeNumberProperty("inference_id", inference.inferenceId());
+            a.writeNumberProperty("review_id", review.reviewId());
+            a.writeStringProperty("reviewer", review.reviewer());
+            a.writeStringProperty("reviewed_at", review.reviewedAt().toString());
+            a.writeEndObject();
+            annotationCount++;
+            bySource.merge(box.source(), 1L, Long::sum);
+        }
     }
 
-    /** Adds the image under its COCO {@code file_name} (the original, or its upright copy) with the inference's boxes. */
-    void add(WarehouseImage image, String fileName, Inference inference)
+    /** Adds an unreviewed image with its latest inference's boxes, marked as predictions, and the split it would be in. */
+    void addPredicted(WarehouseImage image, String fileName, Inference inference, Split imageSplit)
+    {
+        requireNonNull(inference, "inference");
+        JsonGenerator json = startImage(image, fileName, inference);
+        json.writeStringProperty("split", imageSplit.fileStem());
+        json.writeEndObject();
+        for (Detection detection : inference.detections()) {
+            JsonGenerator a = annotations.json;
+            a.writeStartObject();
+            a.writeNumberProperty("id", detection.boxId());
+            a.writeNumberProperty("image_id", image.imageId());
+            a.writeNumberProperty("category_id", categories.categoryId(inference.modelKey(), detection.classId()));
+            writeBox(a, detection.xMin(), detection.yMin(), detection.width(), detection.height());
+            a.writeNumberProperty("score", detection.score());
+            a.writeStringProperty("source", PREDICTION);
+            writeModel(a, inference);
+            a.writeName("thresholds");
+            a.writeStartObject();
+            a.writeNumberProperty("confidence", inference.confidenceThreshold());
+            a.writeNumberProperty("nms_iou", inference.nmsIouThreshold());
+            a.writeEndObject();
+            a.writeNumberProperty("inference_id", inference.inferenceId());
+            a.writeEndObject();
+            annotationCount++;
+            bySource.merge(PREDICTION, 1L, Long::sum);
+        }
+    }
+
+    private JsonGenerator startImage(WarehouseImage image, String fileName, Inference inference)
     {
         requireNonNull(image, "image");
         requireNonNull(fileName, "fileName");
-        requireNonNull(inference, "inference");
         if (finished) {
             throw new IllegalStateException("Already finished: " + target);
         }
-        JsonGenerator json = main.json;
+        JsonGenerator json = images.json;
         json.writeStartObject();
         json.writeNumberProperty("id", image.imageId());
         json.writeStringProperty("file_name", fileName);
@@ -140,43 +221,36 @@ final class CocoSplitWriter
         json.writeNumberProperty("height", image.height());
         json.writeStringProperty("sha256", image.sha256());
         json.writeNumberProperty("inference_id", inference.inferenceId());
-        json.writeEndObject();
         imageCount++;
-        for (Detection detection : inference.detections()) {
-            writeAnnotation(annotations.json, image, inference, detection, categories.categoryId(inference.modelKey(), detection.classId()));
-            annotationCount++;
-        }
+        return json;
     }
 
-    private static void writeAnnotation(JsonGenerator json, WarehouseImage image, Inference inference, Detection detection, int categoryId)
+    private static Detection predicted(Inference inference, long boxId)
     {
-        json.writeStartObject();
-        json.writeNumberProperty("id", detection.boxId());
-        json.writeNumberProperty("image_id", image.imageId());
-        json.writeNumberProperty("category_id", categoryId);
+        return inference.detections().stream().filter(d -> d.boxId() == boxId).findFirst()
+                .orElseThrow(() -> new IllegalStateException("box " + boxId + " is not of inference " + inference.inferenceId() + " (documents were checked)"));
+    }
+
+    private static void writeBox(JsonGenerator json, double x, double y, double width, double height)
+    {
         // COCO's bbox is the top-left corner and the size; the original wrote the centre here.
         json.writeName("bbox");
         json.writeStartArray();
-        json.writeNumber(detection.xMin());
-        json.writeNumber(detection.yMin());
-        json.writeNumber(detection.width());
-        json.writeNumber(detection.height());
+        json.writeNumber(x);
+        json.writeNumber(y);
+        json.writeNumber(width);
+        json.writeNumber(height);
         json.writeEndArray();
-        json.writeNumberProperty("area", detection.width() * detection.height());
+        json.writeNumberProperty("area", width * height);
         json.writeNumberProperty("iscrowd", 0);
-        json.writeNumberProperty("score", detection.score());
-        json.writeStringProperty("source", SOURCE);
+    }
+
+    private static void writeModel(JsonGenerator json, Inference inference)
+    {
         json.writeName("model");
         json.writeStartObject();
         json.writeStringProperty("name", inference.modelName());
         json.writeStringProperty("version", inference.modelVersion());
-        json.writeEndObject();
-        json.writeName("thresholds");
-        json.writeStartObject();
-        json.writeNumberProperty("confidence", inference.confidenceThreshold());
-        json.writeNumberProperty("nms_iou", inference.nmsIouThreshold());
-        json.writeEndObject();
-        json.writeNumberProperty("inference_id", inference.inferenceId());
         json.writeEndObject();
     }
 
@@ -188,24 +262,94 @@ final class CocoSplitWriter
             throw new IllegalStateException("Already finished: " + target);
         }
         finished = true;
+        Path mainFile = Files.createTempFile(target.getParent(), "." + target.getFileName() + "-", TEMPORARY_SUFFIX);
         try {
-            main.json.writeEndArray();
+            images.json.writeEndArray();
+            images.finish();
             annotations.json.writeEndArray();
             annotations.finish();
-            main.json.writeName("annotations");
-            try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), annotationsFile)) {
-                if (parser.nextToken() != JsonToken.START_ARRAY) {
-                    throw new IllegalStateException("Annotation fragment does not start with an array: " + annotationsFile);
-                }
-                main.json.copyCurrentStructure(parser);
+            Output main = Output.open(mainFile);
+            try {
+                writeHeader(main.json);
+                main.json.writeName("images");
+                copyArray(imagesFile, main.json);
+                main.json.writeName("annotations");
+                copyArray(annotationsFile, main.json);
+                main.json.writeEndObject();
+                main.finish();
             }
-            main.json.writeEndObject();
-            main.finish();
+            finally {
+                main.closeQuietly();
+            }
             Files.move(mainFile, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return new SplitCounts(imageCount, annotationCount);
         }
         finally {
+            Files.deleteIfExists(mainFile);
             close();
+        }
+    }
+
+    /** Annotations by their lineage word, as {@code info.annotations_by_source} says. */
+    Map<String, Long> annotationsBySource()
+    {
+        return Map.copyOf(bySource);
+    }
+
+    long noFindingsImages()
+    {
+        return noFindingsCount;
+    }
+
+    private void writeHeader(JsonGenerator json)
+    {
+        json.writeStartObject();
+        json.writeName("info");
+        json.writeStartObject();
+        json.writeStringProperty("description", description);
+        json.writeStringProperty("version", "2");
+        json.writeStringProperty("contributor", "cxr datamart");
+        json.writeStringProperty("date_created", exportedAt.toString());
+        if (split.isPresent()) {
+            json.writeStringProperty("split", split.get().fileStem());
+        }
+        json.writeNumberProperty("images", imageCount);
+        json.writeNumberProperty("annotations", annotationCount);
+        if (split.isPresent()) {
+            json.writeNumberProperty("images_without_findings", noFindingsCount);
+        }
+        json.writeName("annotations_by_source");
+        json.writeStartObject();
+        for (Map.Entry<String, Long> source : bySource.entrySet()) {
+            json.writeNumberProperty(source.getKey(), source.getValue());
+        }
+        json.writeEndObject();
+        json.writeEndObject();
+        json.writeName("licenses");
+        json.writeStartArray();
+        json.writeEndArray();
+        json.writeName("categories");
+        json.writeStartArray();
+        List<String> names = categories.names();
+        for (int index = 0; index < names.size(); index++) {
+            json.writeStartObject();
+            // COCO category ids start at 1; 0 is read as the background by several trainers.
+            json.writeNumberProperty("id", index + 1);
+            json.writeStringProperty("name", names.get(index));
+            json.writeStringProperty("supercategory", "finding");
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    private static void copyArray(Path file, JsonGenerator into)
+            throws IOException
+    {
+        try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), file)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new IllegalStateException("Fragment does not start with an array: " + file);
+            }
+            into.copyCurrentStructure(parser);
         }
     }
 
@@ -215,17 +359,17 @@ final class CocoSplitWriter
             throws IOException
     {
         finished = true;
-        main.closeQuietly();
+        images.closeQuietly();
         annotations.closeQuietly();
-        Files.deleteIfExists(mainFile);
+        Files.deleteIfExists(imagesFile);
         Files.deleteIfExists(annotationsFile);
     }
 
-    private static final class Output
+    static final class Output
     {
         private final FileChannel channel;
         private final OutputStream stream;
-        private final JsonGenerator json;
+        final JsonGenerator json;
 
         private Output(FileChannel channel, OutputStream stream, JsonGenerator json)
         {

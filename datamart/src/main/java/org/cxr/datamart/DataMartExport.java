@@ -16,11 +16,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,18 +35,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Stage 5: the warehouse's images and their predicted boxes, exported to a local folder as a COCO dataset with a
- * train and a validation split (the on-premise data mart). See {@link DataMartLayout} for the folder's layout,
- * {@link Split} for the split, {@link WarehouseDocuments} for which inference of an image becomes its annotations.
+ * Stage 5: the warehouse's images exported to a local folder as a COCO dataset (the on-premise data mart) whose ground
+ * truth is radiologists' reviewed labels only. See {@link DataMartLayout} for the folder's layout:
+ * <ul>
+ * <li>{@code annotations/train.json} and {@code val.json}: reviewed images (those reviewed as having no findings
+ * included, without annotations) with the labels of their latest review, each with its lineage;
+ * <li>{@code predictions/train.json} and {@code val.json}: the detector's boxes on those images, as COCO results;
+ * <li>{@code annotations/unreviewed.json}: images nobody has reviewed, with the detector's boxes marked as predictions.
+ * </ul>
+ * The split is by image hash ({@link Split}), for reviewed and unreviewed images alike, so an image never changes split
+ * when it is reviewed.
  * <p>
  * A run reads the warehouse one page at a time in {@code _id} order, makes sure each image's file is in the folder
- * (fetching only the missing or damaged ones), and streams each split's COCO file. Before any of that, every document
- * is read and checked once: a document that is not what the warehouse writes (a box naming a class its model does
- * not have, say) fails the export with what is wrong, and the previous files stay; an image is never silently left
- * out. The categories are the classes of the models that made the boxes ({@link Categories}). Ids come from the warehouse (image
- * id = {@code imageId}, annotation id = {@code boxId}), so the same warehouse gives byte-identical files. A run that
- * stops anywhere leaves only complete, verified images and the previous COCO files; the next run converges.
- * Images that leave the warehouse keep their files (they are no longer in the COCO files).
+ * (fetching only the missing or damaged ones), and streams each file. Before any of that, every document is read and
+ * checked once: a document that is not what the warehouse writes (a box naming a class its model does not have, a
+ * review deciding a box of another inference) fails the export with what is wrong, and the previous files stay; an
+ * image is never silently left out. The categories are the classes of the models that made the exported boxes and
+ * labels ({@link Categories}). Ids come from the warehouse (image id = {@code imageId}, label id = {@code reviewBoxId},
+ * prediction id = {@code boxId}), so the same warehouse gives the same files, but for {@code info.date_created}. A run
+ * that stops anywhere leaves only complete, verified images and the previous files; the next run converges. Images
+ * that leave the warehouse keep their files (they are no longer in the COCO files).
  */
 public final class DataMartExport
 {
@@ -56,16 +67,24 @@ public final class DataMartExport
     private final MongoCollection<Document> images;
     private final S3Client s3;
     private final DataMartOptions options;
+    private final Clock clock;
 
     /**
      * @param images the warehouse's image collection (by default {@value #DEFAULT_COLLECTION} in {@value #DEFAULT_DATABASE})
      * @param s3 the client the images are fetched with, from each document's {@code bucket}; the caller owns and closes it
+     * @param clock what {@code info.date_created} is read from
      */
-    public DataMartExport(MongoCollection<Document> images, S3Client s3, DataMartOptions options)
+    public DataMartExport(MongoCollection<Document> images, S3Client s3, DataMartOptions options, Clock clock)
     {
         this.images = requireNonNull(images, "images");
         this.s3 = requireNonNull(s3, "s3");
         this.options = requireNonNull(options, "options");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    public DataMartExport(MongoCollection<Document> images, S3Client s3, DataMartOptions options)
+    {
+        this(images, s3, options, Clock.systemUTC());
     }
 
     public DataMartExport(MongoCollection<Document> images, S3Client s3)
@@ -87,15 +106,16 @@ public final class DataMartExport
         try {
             Files.createDirectories(layout.imagesDirectory());
             Files.createDirectories(layout.annotationsDirectory());
+            Files.createDirectories(layout.predictionsDirectory());
             try (ExportLock ignored = ExportLock.acquire(layout.root())) {
                 int leftovers = TemporaryFiles.deleteLeftovers(layout.root()) + TemporaryFiles.deleteLeftovers(layout.imagesDirectory())
-                        + TemporaryFiles.deleteLeftovers(layout.annotationsDirectory());
+                        + TemporaryFiles.deleteLeftovers(layout.annotationsDirectory()) + TemporaryFiles.deleteLeftovers(layout.predictionsDirectory());
                 if (leftovers > 0) {
                     log.info("Removed {} temporary files an interrupted export left in {}", leftovers, layout.root());
                 }
                 DataMartResult result = export(layout, start);
-                log.info("Exported {} images ({} train, {} val) and {} annotations to {}: {} downloaded ({} bytes), {} already present, {} skipped, in {}",
-                        result.images(), result.train().images(), result.validation().images(), result.annotations(), layout.root(),
+                log.info("Exported {} reviewed images ({} train, {} val) with {} labels and {} unreviewed images to {}: {} downloaded ({} bytes), {} already present, {} skipped, in {}",
+                        result.reviewedImages(), result.train().images(), result.validation().images(), result.annotations(), result.unreviewed().images(), layout.root(),
                         result.imagesDownloaded(), result.bytesDownloaded(), result.imagesAlreadyPresent(), result.skipped().total(), result.elapsed());
                 return result;
             }
@@ -132,38 +152,92 @@ public final class DataMartExport
         WarehouseDocuments documents = new WarehouseDocuments();
         LocalImages localImages = new LocalImages(s3, layout);
         Tally tally = new Tally();
-        Map<Split, CocoSplitWriter> writers = new EnumMap<>(Split.class);
+        Instant exportedAt = clock.instant();
+        Outputs files = null;
         ExecutorService downloads = Executors.newFixedThreadPool(options.parallelDownloads(), new DownloadThreads());
         try (WarehousePages pages = WarehousePages.copy(images, options.pageSize(), layout.root())) {
             Categories categories = check(pages, documents);
             pages.rewind();
-            for (Split split : Split.values()) {
-                writers.put(split, CocoSplitWriter.open(layout.annotationFile(split), split, categories));
-            }
+            files = Outputs.open(layout, categories, exportedAt);
             for (List<Document> page = pages.next(); !page.isEmpty(); page = pages.next()) {
-                exportPage(page, documents, localImages, downloads, writers, tally);
+                exportPage(page, documents, localImages, downloads, files, tally);
             }
+            return files.commit(layout, categories, tally, exportedAt, Duration.ofNanos(System.nanoTime() - start));
+        }
+        finally {
+            downloads.shutdownNow();
+            if (files != null) {
+                files.close();
+            }
+            awaitTermination(downloads);
+        }
+    }
+
+    /** The files one export writes: the reviewed splits, their predictions and the unreviewed images. */
+    private record Outputs(Map<Split, CocoSplitWriter> reviewed, Map<Split, PredictionsWriter> predictions, CocoSplitWriter unreviewed)
+            implements java.io.Closeable
+    {
+        static Outputs open(DataMartLayout layout, Categories categories, Instant exportedAt)
+                throws IOException
+        {
+            Map<Split, CocoSplitWriter> reviewed = new EnumMap<>(Split.class);
+            Map<Split, PredictionsWriter> predictions = new EnumMap<>(Split.class);
+            try {
+                for (Split split : Split.values()) {
+                    reviewed.put(split, CocoSplitWriter.reviewed(layout.annotationFile(split), split, categories, exportedAt));
+                    predictions.put(split, PredictionsWriter.open(layout.predictionsFile(split), categories));
+                }
+                return new Outputs(reviewed, predictions, CocoSplitWriter.unreviewed(layout.unreviewedFile(), categories, exportedAt));
+            }
+            catch (IOException | RuntimeException e) {
+                new Outputs(reviewed, predictions, null).close();
+                throw e;
+            }
+        }
+
+        DataMartResult commit(DataMartLayout layout, Categories categories, Tally tally, Instant exportedAt, Duration elapsed)
+                throws IOException
+        {
             Map<Split, SplitCounts> counts = new EnumMap<>(Split.class);
+            Map<Split, Long> predicted = new EnumMap<>(Split.class);
+            LabelCounts labels = LabelCounts.NONE;
             for (Split split : Split.values()) {
-                counts.put(split, writers.get(split).commit());
+                CocoSplitWriter writer = reviewed.get(split);
+                counts.put(split, writer.commit());
+                labels = labels.plus(writer.annotationsBySource(), writer.noFindingsImages());
+                predicted.put(split, predictions.get(split).commit());
             }
+            SplitCounts unreviewedCounts = unreviewed.commit();
             return new DataMartResult(
                     layout.root(),
                     counts.get(Split.TRAIN),
                     counts.get(Split.VALIDATION),
+                    unreviewedCounts,
+                    labels,
+                    predicted.get(Split.TRAIN),
+                    predicted.get(Split.VALIDATION),
                     categories.names(),
                     tally.downloaded,
                     tally.alreadyPresent,
                     tally.bytesDownloaded,
                     new SkippedImages(tally.missingObjects, tally.hashMismatches),
-                    Duration.ofNanos(System.nanoTime() - start));
+                    exportedAt,
+                    elapsed);
         }
-        finally {
-            downloads.shutdownNow();
-            for (CocoSplitWriter writer : writers.values()) {
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            for (CocoSplitWriter writer : reviewed.values()) {
                 writer.close();
             }
-            awaitTermination(downloads);
+            for (PredictionsWriter writer : predictions.values()) {
+                writer.close();
+            }
+            if (unreviewed != null) {
+                unreviewed.close();
+            }
         }
     }
 
@@ -177,7 +251,10 @@ public final class DataMartExport
             for (Document document : page) {
                 try {
                     WarehouseImage image = documents.parse(document);
-                    categories.add(image.inference().orElseThrow(() -> new InvalidDocumentException("it has no inference")));
+                    // The exported inference: the reviewed one, or for an image nobody reviewed its latest.
+                    categories.add(image.reviewed().map(WarehouseImage.Reviewed::inference)
+                            .or(image::inference)
+                            .orElseThrow(() -> new InvalidDocumentException("it has no inference")));
                 }
                 catch (InvalidDocumentException e) {
                     invalid++;
@@ -200,7 +277,7 @@ public final class DataMartExport
             WarehouseDocuments documents,
             LocalImages localImages,
             ExecutorService downloads,
-            Map<Split, CocoSplitWriter> writers,
+            Outputs files,
             Tally tally)
             throws IOException
     {
@@ -230,7 +307,15 @@ public final class DataMartExport
                 case HASH_MISMATCH -> tally.hashMismatches++;
             }
             if (outcome.status() == LocalImages.Status.ALREADY_PRESENT || outcome.status() == LocalImages.Status.DOWNLOADED) {
-                writers.get(Split.of(image.sha256(), options.trainRatio())).add(image, outcome.fileName(), image.inference().orElseThrow());
+                Split split = Split.of(image.sha256(), options.trainRatio());
+                Optional<WarehouseImage.Reviewed> reviewed = image.reviewed();
+                if (reviewed.isPresent()) {
+                    files.reviewed().get(split).addReviewed(image, outcome.fileName(), reviewed.get());
+                    files.predictions().get(split).add(image, reviewed.get().inference());
+                }
+                else {
+                    files.unreviewed().addPredicted(image, outcome.fileName(), image.inference().orElseThrow(), split);
+                }
             }
         }
     }

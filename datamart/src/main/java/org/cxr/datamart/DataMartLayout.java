@@ -13,8 +13,11 @@ import static java.util.Objects.requireNonNull;
  * DIR/
  *   images/&lt;sha256&gt;.png|jpg      the image bytes, named by their SHA-256
  *   images/&lt;sha256&gt;.upright.png  for a file stored turned (EXIF orientation): its upright pixels, no EXIF
- *   annotations/train.json         COCO, the training split
- *   annotations/val.json           COCO, the validation split
+ *   annotations/train.json         COCO, the training split: reviewed images and their reviewed labels
+ *   annotations/val.json           COCO, the validation split, likewise
+ *   annotations/unreviewed.json    COCO, images nobody has reviewed, with the detector's boxes (predictions)
+ *   predictions/train.json         COCO results: the detector's boxes on the training split's reviewed images
+ *   predictions/val.json           likewise for the validation split
  * </pre>
  * An image's {@code file_name} in the COCO files is relative to {@code DIR}, the dataset root (the image root that
  * torchvision's {@code CocoDetection}, Detectron2's {@code register_coco_instances} and MMDetection's
@@ -27,17 +30,20 @@ public final class DataMartLayout
 {
     public static final String IMAGES_DIRECTORY = "images";
     public static final String ANNOTATIONS_DIRECTORY = "annotations";
+    public static final String PREDICTIONS_DIRECTORY = "predictions";
     private static final String UPRIGHT_SUFFIX = ".upright.png";
 
     private final Path root;
     private final Path images;
     private final Path annotations;
+    private final Path predictions;
 
     public DataMartLayout(Path root)
     {
         this.root = requireNonNull(root, "root").toAbsolutePath().normalize();
         this.images = this.root.resolve(IMAGES_DIRECTORY);
         this.annotations = this.root.resolve(ANNOTATIONS_DIRECTORY);
+        this.predictions = this.root.resolve(PREDICTIONS_DIRECTORY);
     }
 
     public Path root()
@@ -55,9 +61,27 @@ public final class DataMartLayout
         return annotations;
     }
 
+    public Path predictionsDirectory()
+    {
+        return predictions;
+    }
+
+    /** The split's reviewed images and their labels. */
     public Path annotationFile(Split split)
     {
         return annotations.resolve(split.fileStem() + ".json");
+    }
+
+    /** The images nobody has reviewed, with the detector's boxes. */
+    public Path unreviewedFile()
+    {
+        return annotations.resolve("unreviewed.json");
+    }
+
+    /** The detector's boxes on the split's reviewed images, as a COCO results file. */
+    public Path predictionsFile(Split split)
+    {
+        return predictions.resolve(split.fileStem() + ".json");
     }
 
     /** The image's COCO {@code file_name}: its path relative to the root, with forward slashes on every system. */

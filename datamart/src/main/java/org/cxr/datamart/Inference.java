@@ -6,8 +6,8 @@ import java.util.List;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One inference of an image with its boxes, in box-id order so that every run writes them in the same order, and the
- * classes of the model that made it (empty for a model the lake never registered).
+ * One inference of an image with its boxes, in box-id order so that every run writes them in the same order, the
+ * classes of the model that made it (empty for a model the lake never registered), and its reviews in id order.
  */
 record Inference(
         long inferenceId,
@@ -17,7 +17,8 @@ record Inference(
         List<String> modelClasses,
         double confidenceThreshold,
         double nmsIouThreshold,
-        List<Detection> detections)
+        List<Detection> detections,
+        List<Review> reviews)
 {
     Inference
     {
@@ -26,6 +27,7 @@ record Inference(
         requireNonNull(modelVersion, "modelVersion");
         modelClasses = List.copyOf(requireNonNull(modelClasses, "modelClasses"));
         detections = List.copyOf(requireNonNull(detections, "detections"));
+        reviews = List.copyOf(requireNonNull(reviews, "reviews"));
     }
 
     /** The model that made it: {@code name@version}. */

@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 
 /**
@@ -19,9 +21,10 @@ import java.util.Optional;
  * Class ids and names are checked against the classes of the model that made each box by {@link Categories}, not
  * here: the warehouse may hold the boxes of several models.
  * <p>
- * Of an image's inferences only the latest (greatest {@code createdAt}, then greatest {@code inferenceId}) becomes its
- * annotations: it is the newest model's, with the thresholds last chosen, and merging several inferences would put
- * the same finding in twice. An image whose latest inference found nothing is kept without annotations.
+ * An image's ground truth is its latest review, whichever inference it is of ({@link WarehouseImage#reviewed()}); an
+ * image nobody reviewed has the predictions of its latest inference (greatest {@code createdAt}, then greatest
+ * {@code inferenceId}): the newest model's, with the thresholds last chosen; merging several inferences would put the
+ * same finding in twice. Each review must decide only boxes of its own inference, each once.
  */
 final class WarehouseDocuments
 {
@@ -58,21 +61,24 @@ final class WarehouseDocuments
                 mediaType,
                 width,
                 height,
-                latestInference(document));
+                inferences(document));
     }
 
-    private Optional<Inference> latestInference(Document document)
+    /** Every inference of the document, latest first. */
+    private List<Inference> inferences(Document document)
             throws InvalidDocumentException
     {
         Object value = document.get("inferences");
         if (value == null) {
-            return Optional.empty();
+            return List.of();
         }
-        List<Document> inferences = documents(value, "inferences");
-        if (inferences.isEmpty()) {
-            return Optional.empty();
+        List<Document> documents = new ArrayList<>(documents(value, "inferences"));
+        documents.sort(LATEST_FIRST);
+        List<Inference> inferences = new ArrayList<>(documents.size());
+        for (Document inference : documents) {
+            inferences.add(inference(inference));
         }
-        return Optional.of(inference(inferences.stream().min(LATEST_FIRST).orElseThrow()));
+        return inferences;
     }
 
     private Inference inference(Document inference)
@@ -90,15 +96,95 @@ final class WarehouseDocuments
                 throw new InvalidDocumentException("boxId " + detections.get(i).boxId() + " appears twice");
             }
         }
+        long inferenceId = integral(inference, "inferenceId");
         return new Inference(
-                integral(inference, "inferenceId"),
+                inferenceId,
                 instant(inference, "createdAt"),
                 string(model, "name"),
                 string(model, "version"),
                 classes(model),
                 finite(thresholds, "confidence"),
                 finite(thresholds, "nmsIou"),
-                detections);
+                detections,
+                reviews(inference, inferenceId, detections));
+    }
+
+    /** The inference's reviews in id order; absent before the warehouse carried reviews. */
+    private List<Review> reviews(Document inference, long inferenceId, List<Detection> detections)
+            throws InvalidDocumentException
+    {
+        Object value = inference.get("reviews");
+        if (value == null) {
+            return List.of();
+        }
+        Set<Long> predicted = new HashSet<>();
+        detections.forEach(detection -> predicted.add(detection.boxId()));
+        List<Review> reviews = new ArrayList<>();
+        for (Document review : documents(value, "reviews")) {
+            long reviewId = integral(review, "reviewId");
+            List<ReviewBox> boxes = new ArrayList<>();
+            Set<Long> decided = new HashSet<>();
+            for (Document box : documents(review.get("boxes"), "reviews.boxes")) {
+                ReviewBox parsed = reviewBox(box);
+                if (parsed.predictedBoxId().isPresent()) {
+                    long boxId = parsed.predictedBoxId().get();
+                    if (!predicted.contains(boxId)) {
+                        throw new InvalidDocumentException("review " + reviewId + " decides box " + boxId + ", which is not a box of inference " + inferenceId);
+                    }
+                    if (!decided.add(boxId)) {
+                        throw new InvalidDocumentException("review " + reviewId + " decides box " + boxId + " twice");
+                    }
+                }
+                boxes.add(parsed);
+            }
+            boxes.sort(Comparator.comparingLong(ReviewBox::reviewBoxId));
+            reviews.add(new Review(reviewId, string(review, "reviewer"), instant(review, "reviewedAt"), boxes));
+        }
+        reviews.sort(Comparator.comparingLong(Review::reviewId));
+        for (int i = 1; i < reviews.size(); i++) {
+            if (reviews.get(i).reviewId() == reviews.get(i - 1).reviewId()) {
+                throw new InvalidDocumentException("reviewId " + reviews.get(i).reviewId() + " appears twice");
+            }
+        }
+        return reviews;
+    }
+
+    private ReviewBox reviewBox(Document box)
+            throws InvalidDocumentException
+    {
+        String decision = string(box, "decision");
+        Optional<Long> predictedBoxId = box.get("predictedBoxId") == null ? Optional.empty() : Optional.of(integral(box, "predictedBoxId"));
+        Optional<ReviewBox.Label> label = box.get("label") == null ? Optional.empty() : Optional.of(label(document(box, "label")));
+        boolean aboutPrediction = switch (decision) {
+            case ReviewBox.ACCEPTED, ReviewBox.REJECTED, ReviewBox.CORRECTED -> true;
+            case ReviewBox.ADDED -> false;
+            default -> throw new InvalidDocumentException("decision is not accepted, rejected, corrected or added: " + decision);
+        };
+        if (predictedBoxId.isPresent() != aboutPrediction) {
+            throw new InvalidDocumentException("a " + decision + " box " + (aboutPrediction ? "names no" : "names a") + " predictedBoxId");
+        }
+        if (label.isPresent() == decision.equals(ReviewBox.REJECTED)) {
+            throw new InvalidDocumentException("a " + decision + " box " + (label.isPresent() ? "has a" : "has no") + " label");
+        }
+        return new ReviewBox(integral(box, "reviewBoxId"), predictedBoxId, decision, label);
+    }
+
+    private ReviewBox.Label label(Document label)
+            throws InvalidDocumentException
+    {
+        long classId = integral(label, "classId");
+        if (classId < 0 || classId > Integer.MAX_VALUE) {
+            throw new InvalidDocumentException("label.classId is not a class id: " + classId);
+        }
+        Document box = document(label, "box");
+        double xMin = finite(box, "xMin");
+        double yMin = finite(box, "yMin");
+        double xMax = finite(box, "xMax");
+        double yMax = finite(box, "yMax");
+        if (xMax <= xMin || yMax <= yMin) {
+            throw new InvalidDocumentException("label box has no area: " + box.toJson());
+        }
+        return new ReviewBox.Label((int) classId, string(label, "className"), xMin, yMin, xMax, yMax);
     }
 
     private Detection detection(Document detection)

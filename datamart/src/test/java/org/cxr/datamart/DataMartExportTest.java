@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -42,9 +46,12 @@ import static org.cxr.datamart.FakeWarehouse.detection;
 import static org.cxr.datamart.FakeWarehouse.image;
 import static org.cxr.datamart.FakeWarehouse.imageWithBoxes;
 import static org.cxr.datamart.FakeWarehouse.inference;
+import static org.cxr.datamart.FakeWarehouse.unreviewedImageWithBoxes;
 
 final class DataMartExportTest
 {
+    private static final Instant EXPORTED_AT = Instant.parse("2025-06-01T12:00:00Z");
+
     @TempDir
     Path temp;
 
@@ -71,22 +78,25 @@ final class DataMartExportTest
         return export(DataMartOptions.defaults());
     }
 
+    /** Exports made at a fixed time, so that two runs over the same warehouse write the same bytes. */
     private DataMartExport export(DataMartOptions options)
     {
-        return new DataMartExport(lake.images(), lake.s3(), options);
+        return new DataMartExport(lake.images(), lake.s3(), options, Clock.fixed(EXPORTED_AT, ZoneOffset.UTC));
     }
 
     @Test
-    void cocoFilesFollowTheSpecAndCarryTheWarehouseBoxesAsTopLeftCornerAndSize()
+    void unreviewedImagesGoToTheirOwnCocoFileWithTheWarehouseBoxesAsTopLeftCornerAndSizeMarkedAsPredictions()
     {
-        List<FakeImage> images = LongStream.rangeClosed(1, 30).mapToObj(id -> imageWithBoxes(id, (int) (id % 4))).toList();
+        List<FakeImage> images = LongStream.rangeClosed(1, 30).mapToObj(id -> unreviewedImageWithBoxes(id, (int) (id % 4))).toList();
         warehouse.store(images);
 
         DataMartResult result = export().run(out);
 
         long expectedAnnotations = images.stream().mapToLong(image -> image.inferences().get(0).getList("detections", Document.class).size()).sum();
         assertThat(result.images()).isEqualTo(30);
-        assertThat(result.annotations()).isEqualTo(expectedAnnotations);
+        assertThat(result.unreviewed()).isEqualTo(new SplitCounts(30, expectedAnnotations));
+        assertThat(result.reviewedImages()).isZero();
+        assertThat(result.annotations()).isZero();
         assertThat(result.skipped()).isEqualTo(SkippedImages.NONE);
 
         Map<Long, FakeImage> imagesById = images.stream().collect(Collectors.toMap(FakeImage::imageId, Function.identity()));
@@ -102,9 +112,13 @@ final class DataMartExportTest
         Set<Long> exportedImages = new HashSet<>();
         Set<Long> exportedBoxes = new HashSet<>();
         for (Split split : Split.values()) {
-            CocoJson coco = CocoJson.read(out.resolve("annotations/" + split.fileStem() + ".json"));
+            assertThat(CocoJson.read(out.resolve("annotations/" + split.fileStem() + ".json")).dataset().images()).as("no reviewed image").isEmpty();
+        }
+        {
+            CocoJson coco = CocoJson.read(out.resolve("annotations/unreviewed.json"));
             CocoDataset dataset = coco.dataset();
-            assertThat(coco.tree().get("info").get("description").asString()).contains("not reviewed labels");
+            assertThat(coco.tree().get("info").get("description").asString()).contains("nobody has reviewed", "not labels");
+            assertThat(coco.tree().get("info").get("annotations_by_source").get("model-prediction").asLong()).isEqualTo(expectedAnnotations);
             assertThat(coco.tree().get("licenses").isArray()).isTrue();
             assertThat(dataset.categories())
                     .extracting(CocoDataset.Category::id, CocoDataset.Category::name)
@@ -119,6 +133,7 @@ final class DataMartExportTest
                 FakeImage image = imagesById.get(exported.id());
                 assertThat(image).as("image id is the warehouse imageId").isNotNull();
                 assertThat(exported.fileName()).isEqualTo(image.relativeFileName());
+                assertThat(coco.imagesById().get(exported.id()).get("split").asString()).isEqualTo(Split.of(image.sha256(), 0.8).fileStem());
                 assertThat(exported.width()).isEqualTo(image.document().getInteger("width"));
                 assertThat(exported.height()).isEqualTo(image.document().getInteger("height"));
                 // file_name is relative to the data mart's folder and names the image's own bytes.
@@ -160,7 +175,7 @@ final class DataMartExportTest
     }
 
     @Test
-    void theLatestInferenceOfAnImageBecomesItsAnnotations()
+    void theLatestInferenceOfAnImageNobodyReviewedGivesItsPredictions()
     {
         FakeImage reinferred = image(1, MediaType.PNG, List.of(
                 inference(11, EPOCH, List.of(detection(111, 0, 0.9, 10, 10, 50, 50), detection(112, 1, 0.8, 60, 60, 90, 90))),
@@ -174,8 +189,8 @@ final class DataMartExportTest
 
         DataMartResult result = export(DataMartOptions.defaults().withTrainRatio(1)).run(out);
 
-        assertThat(result.train()).isEqualTo(new SplitCounts(2, 1));
-        CocoJson train = CocoJson.read(out.resolve("annotations/train.json"));
+        assertThat(result.unreviewed()).isEqualTo(new SplitCounts(2, 1));
+        CocoJson train = CocoJson.read(out.resolve("annotations/unreviewed.json"));
         assertThat(train.dataset().annotations()).extracting(CocoDataset.Annotation::id).containsExactly(121L);
         assertThat(train.annotationsById().get(121L).get("inference_id").asLong()).isEqualTo(12);
         assertThat(train.imagesById().get(1L).get("inference_id").asLong()).isEqualTo(12);
@@ -327,7 +342,7 @@ final class DataMartExportTest
         assertThatThrownBy(() -> export().run(out)).isInstanceOf(DataMartException.class);
         assertThat(Files.readAllBytes(out.resolve("annotations/train.json"))).isEqualTo(train);
         assertThat(Files.readAllBytes(out.resolve("annotations/val.json"))).isEqualTo(val);
-        assertThat(listNames(out.resolve("annotations"))).containsExactlyInAnyOrder("train.json", "val.json");
+        assertThat(listNames(out.resolve("annotations"))).containsExactlyInAnyOrder("train.json", "val.json", "unreviewed.json");
 
         lake.restartS3();
         DataMartResult rerun = export().run(out);
@@ -350,7 +365,8 @@ final class DataMartExportTest
         export().run(out);
 
         assertThat(listNames(out.resolve("images"))).containsExactlyInAnyOrder(imageWithBoxes(1, 1).sha256() + ".png", "README.txt");
-        assertThat(listNames(out.resolve("annotations"))).containsExactlyInAnyOrder("train.json", "val.json");
+        assertThat(listNames(out.resolve("annotations"))).containsExactlyInAnyOrder("train.json", "val.json", "unreviewed.json");
+        assertThat(listNames(out.resolve("predictions"))).containsExactlyInAnyOrder("train.json", "val.json");
     }
 
     @Test
@@ -375,6 +391,8 @@ final class DataMartExportTest
         Set<Path> expected = new HashSet<>(Set.of(
                 out, out.resolve(".datamart.lock"),
                 out.resolve("annotations"), out.resolve("annotations/train.json"), out.resolve("annotations/val.json"),
+                out.resolve("annotations/unreviewed.json"),
+                out.resolve("predictions"), out.resolve("predictions/train.json"), out.resolve("predictions/val.json"),
                 out.resolve("images")));
         for (FakeImage image : List.of(traversal, absolute, windows)) {
             expected.add(out.resolve(image.relativeFileName()));
@@ -517,7 +535,7 @@ final class DataMartExportTest
 
         DataMartResult result = export(DataMartOptions.defaults().withTrainRatio(1)).run(out);
 
-        CocoDataset dataset = CocoJson.read(out.resolve("annotations/train.json")).dataset();
+        CocoDataset dataset = CocoJson.read(out.resolve("annotations/unreviewed.json")).dataset();
         assertThat(dataset.categories())
                 .extracting(CocoDataset.Category::id, CocoDataset.Category::name)
                 .containsExactly(
@@ -557,6 +575,110 @@ final class DataMartExportTest
         assertThatThrownBy(() -> export().run(out))
                 .isInstanceOf(DataMartException.class)
                 .hasMessageContaining("calls class 1 'Cardiomegaly', but model small@1 calls it 'Nodule/Mass'");
+    }
+
+    @Test
+    void theReviewedSplitsHoldTheLatestReviewsLabelsWithTheirLineageAndThePredictionsGoToAResultsFile()
+            throws IOException
+    {
+        Document a = detection(101, 0, 0.9, 10, 10, 50, 50);
+        Document b = detection(102, 1, 0.8, 60, 60, 90, 90);
+        Document c = detection(103, 2, 0.7, 100, 100, 140, 140);
+        Document reviewedInference = inference(10, EPOCH, List.of(a, b, c));
+        // The first review is superseded by the second, which stays the one that counts.
+        reviewedInference.put("reviews", List.of(
+                FakeWarehouse.review(1, "dr-early", EPOCH.plusSeconds(60), List.of(FakeWarehouse.rejected(11, a), FakeWarehouse.rejected(12, b), FakeWarehouse.rejected(13, c))),
+                FakeWarehouse.review(2, "dr-late", EPOCH.plusSeconds(120), List.of(
+                        FakeWarehouse.accepted(21, a),
+                        FakeWarehouse.corrected(22, b, 3, 61, 62, 91, 92),
+                        FakeWarehouse.rejected(23, c),
+                        FakeWarehouse.added(24, 4, 200, 200, 260, 250)))));
+        // A newer inference of the same image nobody reviewed: the review still decides the image's labels.
+        Document newer = inference(20, EPOCH.plusSeconds(600), List.of(detection(201, 4, 0.95, 5, 5, 25, 25)));
+        FakeImage reviewed = image(1, MediaType.PNG, List.of(reviewedInference, newer));
+        Document normalInference = inference(30, EPOCH, List.of());
+        normalInference.put("reviews", List.of(FakeWarehouse.review(3, "dr-late", EPOCH.plusSeconds(30), List.of())));
+        FakeImage reviewedNormal = image(2, MediaType.PNG, List.of(normalInference));
+        FakeImage unreviewed = unreviewedImageWithBoxes(3, 2);
+        warehouse.store(reviewed, reviewedNormal, unreviewed);
+
+        DataMartResult result = export(DataMartOptions.defaults().withTrainRatio(1)).run(out);
+
+        assertThat(result.train()).isEqualTo(new SplitCounts(2, 3));
+        assertThat(result.labels()).isEqualTo(new LabelCounts(1, 1, 1, 1));
+        assertThat(result.unreviewed()).isEqualTo(new SplitCounts(1, 2));
+        assertThat(result.trainPredictions()).as("the reviewed inference's boxes, not the newer one's").isEqualTo(3);
+        assertThat(result.exportedAt()).isEqualTo(EXPORTED_AT);
+
+        CocoJson train = CocoJson.read(out.resolve("annotations/train.json"));
+        JsonNode info = train.tree().get("info");
+        assertThat(info.get("date_created").asString()).isEqualTo(EXPORTED_AT.toString());
+        assertThat(info.get("description").asString()).contains("reviewed labels");
+        assertThat(info.get("images").asLong()).isEqualTo(2);
+        assertThat(info.get("images_without_findings").asLong()).isEqualTo(1);
+        assertThat(info.get("annotations_by_source").get("model-accepted").asLong()).isEqualTo(1);
+        assertThat(info.get("annotations_by_source").get("model-corrected").asLong()).isEqualTo(1);
+        assertThat(info.get("annotations_by_source").get("radiologist-added").asLong()).isEqualTo(1);
+        assertThat(train.dataset().images()).extracting(CocoDataset.Image::id).containsExactlyInAnyOrder(1L, 2L);
+        JsonNode image = train.imagesById().get(1L);
+        assertThat(image.get("review_id").asLong()).isEqualTo(2);
+        assertThat(image.get("inference_id").asLong()).isEqualTo(10);
+        assertThat(image.get("no_findings").asBoolean()).isFalse();
+        assertThat(train.imagesById().get(2L).get("no_findings").asBoolean()).isTrue();
+
+        Map<Long, JsonNode> labels = train.annotationsById();
+        assertThat(labels.keySet()).containsExactlyInAnyOrder(21L, 22L, 24L);
+        assertThat(labels.get(21L).get("source").asString()).isEqualTo("model-accepted");
+        assertThat(labels.get(21L).get("predicted_box_id").asLong()).isEqualTo(101);
+        assertThat(labels.get(21L).get("model_score").asDouble()).isEqualTo(0.9);
+        assertThat(labels.get(22L).get("source").asString()).isEqualTo("model-corrected");
+        assertThat(labels.get(22L).get("predicted_box_id").asLong()).isEqualTo(102);
+        assertThat(labels.get(24L).get("source").asString()).isEqualTo("radiologist-added");
+        assertThat(labels.get(24L).get("predicted_box_id").isNull()).isTrue();
+        for (JsonNode label : labels.values()) {
+            assertThat(label.get("review_id").asLong()).isEqualTo(2);
+            assertThat(label.get("reviewer").asString()).isEqualTo("dr-late");
+            assertThat(label.get("reviewed_at").asString()).isEqualTo(EPOCH.plusSeconds(120).toString());
+            assertThat(label.get("model").get("name").asString()).isEqualTo("cxr-demo-phantom");
+            assertThat(label.get("inference_id").asLong()).isEqualTo(10);
+        }
+        Map<Long, CocoDataset.Annotation> byId = train.dataset().annotations().stream().collect(Collectors.toMap(CocoDataset.Annotation::id, Function.identity()));
+        assertThat(byId.get(22L).categoryId()).as("corrected to class 3").isEqualTo(4);
+        assertThat(byId.get(22L).x()).isEqualTo(61);
+        assertThat(byId.get(22L).width()).isEqualTo(30);
+        assertThat(byId.get(24L).categoryId()).isEqualTo(5);
+
+        JsonNode predictions = JsonMapper.builder().build().readTree(out.resolve("predictions/train.json").toFile());
+        assertThat(predictions.isArray()).isTrue();
+        List<Long> predicted = new ArrayList<>();
+        predictions.forEach(p -> {
+            assertThat(p.get("image_id").asLong()).isEqualTo(1);
+            assertThat(p.get("bbox").size()).isEqualTo(4);
+            assertThat(p.get("score").isNumber()).isTrue();
+            predicted.add(p.get("predicted_box_id").asLong());
+        });
+        assertThat(predicted).containsExactly(101L, 102L, 103L);
+        assertThat(CocoJson.read(out.resolve("annotations/unreviewed.json")).dataset().images()).extracting(CocoDataset.Image::id).containsExactly(3L);
+    }
+
+    @Test
+    void aReviewThatIsNotWhatTheWarehouseWritesFailsTheExport()
+    {
+        Document box = detection(101, 0, 0.9, 10, 10, 50, 50);
+        Document foreign = inference(10, EPOCH, List.of(box));
+        foreign.put("reviews", List.of(FakeWarehouse.review(1, "dr", EPOCH, List.of(FakeWarehouse.accepted(11, detection(999, 0, 0.9, 1, 1, 2, 2))))));
+        warehouse.store(image(1, MediaType.PNG, List.of(foreign)));
+
+        assertThatThrownBy(() -> export().run(out)).isInstanceOf(DataMartException.class).hasMessageContaining("decides box 999, which is not a box of inference 10");
+
+        lake.images().deleteMany(new Document());
+        Document unknownClass = inference(20, EPOCH, List.of(box));
+        unknownClass.put("reviews", List.of(FakeWarehouse.review(2, "dr", EPOCH, List.of(FakeWarehouse.accepted(21, box),
+                new Document(FakeWarehouse.added(22, 0, 1, 1, 5, 5)).append("label", new Document("classId", 7).append("className", "Other")
+                        .append("box", new Document("xMin", 1).append("yMin", 1).append("xMax", 5).append("yMax", 5)))))));
+        warehouse.store(image(2, MediaType.PNG, List.of(unknownClass)));
+
+        assertThatThrownBy(() -> export().run(out)).isInstanceOf(DataMartException.class).hasMessageContaining("class id 7");
     }
 
     private static Map<Long, Split> splitsOfImages(Path mart)
@@ -628,13 +750,17 @@ final class DataMartExportTest
         }
         byte[] jpeg = ImageBytes.insertJpegSegment(ImageBytes.storedJpeg(upright, width, height, Orientation.ROTATE_90_CLOCKWISE), 0xe1,
                 ImageBytes.exifOrientation(Orientation.ROTATE_90_CLOCKWISE.exifValue(), false));
-        FakeImage turned = image(1, MediaType.JPEG, jpeg, width, height, List.of(inference(10, EPOCH, List.of(detection(100, 4, 0.9, 10, 5, 20, 15)))));
+        Document finding = detection(100, 4, 0.9, 10, 5, 20, 15);
+        Document inference = inference(10, EPOCH, List.of(finding));
+        inference.put("reviews", List.of(FakeWarehouse.review(11, "dr-upright", EPOCH.plusSeconds(60), List.of(FakeWarehouse.accepted(1000, finding)))));
+        FakeImage turned = image(1, MediaType.JPEG, jpeg, width, height, List.of(inference));
         FakeImage plain = imageWithBoxes(2, 0);
         warehouse.store(turned, plain);
 
         export(DataMartOptions.defaults().withTrainRatio(1)).run(out);
 
         CocoDataset dataset = CocoJson.read(out.resolve("annotations/train.json")).dataset();
+        assertThat(CocoJson.read(out.resolve("annotations/unreviewed.json")).dataset().images()).isEmpty();
         Map<Long, String> fileNames = dataset.images().stream().collect(Collectors.toMap(CocoDataset.Image::id, CocoDataset.Image::fileName));
         assertThat(fileNames).containsEntry(1L, "images/" + turned.sha256() + ".upright.png").containsEntry(2L, plain.relativeFileName());
         // The original stays as it was sent, verified by its hash, beside the upright copy.

@@ -6,6 +6,7 @@ import org.cxr.lake.MediaType;
 import org.cxr.lake.store.ObjectKeys;
 import org.cxr.lake.store.ObjectStore;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,8 +82,25 @@ final class FakeWarehouse
         return new FakeImage(sha256, imageId, mediaType, bytes, document);
     }
 
-    /** An image with one inference holding {@code boxes} random boxes (ids {@code imageId * 100 + k}). */
+    /**
+     * An image with one inference holding {@code boxes} random boxes (ids {@code imageId * 100 + k}), reviewed once: every
+     * box accepted (decision ids {@code imageId * 1000 + k}), so the image is in its split's reviewed labels.
+     */
     static FakeImage imageWithBoxes(long imageId, int boxes)
+    {
+        FakeImage image = unreviewedImageWithBoxes(imageId, boxes);
+        Document inference = image.inferences().get(0);
+        List<Document> decisions = new ArrayList<>();
+        int k = 0;
+        for (Document detection : inference.getList("detections", Document.class)) {
+            decisions.add(accepted(imageId * 1000 + k++, detection));
+        }
+        inference.put("reviews", new ArrayList<>(List.of(review(imageId * 10 + 1, "dr-accept", EPOCH.plusSeconds(imageId).plus(Duration.ofHours(1)), decisions))));
+        return image;
+    }
+
+    /** The same image as {@link #imageWithBoxes}, which nobody has reviewed. */
+    static FakeImage unreviewedImageWithBoxes(long imageId, int boxes)
     {
         Random random = new Random(imageId);
         List<Document> detections = new ArrayList<>();
@@ -90,9 +108,61 @@ final class FakeWarehouse
             double xMin = random.nextInt(800) + random.nextDouble();
             double yMin = random.nextInt(800) + random.nextDouble();
             detections.add(detection(imageId * 100 + k, random.nextInt(CLASSES.size()), 0.5 + random.nextDouble() / 2,
-                    xMin, yMin, xMin + 10 + random.nextInt(200) + random.nextDouble(), yMin + 10 + random.nextInt(200) + random.nextDouble()));
+                    xMin, yMin, xMax(xMin, random), yMin + 10 + random.nextInt(200) + random.nextDouble()));
         }
         return image(imageId, imageId % 3 == 0 ? MediaType.JPEG : MediaType.PNG, List.of(inference(imageId * 10, EPOCH.plusSeconds(imageId), detections)));
+    }
+
+    private static double xMax(double xMin, Random random)
+    {
+        return xMin + 10 + random.nextInt(200) + random.nextDouble();
+    }
+
+    /** A review as the warehouse nests it in its inference. */
+    static Document review(long reviewId, String reviewer, Instant reviewedAt, List<Document> boxes)
+    {
+        return new Document("reviewId", reviewId)
+                .append("reviewer", reviewer)
+                .append("reviewedAt", Date.from(reviewedAt))
+                .append("comment", null)
+                .append("boxes", new ArrayList<>(boxes));
+    }
+
+    /** The decision to accept a predicted box: its label is the box as predicted. */
+    static Document accepted(long reviewBoxId, Document detection)
+    {
+        return decision(reviewBoxId, detection.getLong("boxId"), "accepted",
+                label(detection.getInteger("classId"), detection.getString("className"), detection.get("box", Document.class)));
+    }
+
+    static Document rejected(long reviewBoxId, Document detection)
+    {
+        return decision(reviewBoxId, detection.getLong("boxId"), "rejected", null);
+    }
+
+    static Document corrected(long reviewBoxId, Document detection, int classId, double xMin, double yMin, double xMax, double yMax)
+    {
+        return decision(reviewBoxId, detection.getLong("boxId"), "corrected", label(classId, CLASSES.get(classId), corners(xMin, yMin, xMax, yMax)));
+    }
+
+    static Document added(long reviewBoxId, int classId, double xMin, double yMin, double xMax, double yMax)
+    {
+        return decision(reviewBoxId, null, "added", label(classId, CLASSES.get(classId), corners(xMin, yMin, xMax, yMax)));
+    }
+
+    private static Document decision(long reviewBoxId, Long predictedBoxId, String decision, Document label)
+    {
+        return new Document("reviewBoxId", reviewBoxId).append("predictedBoxId", predictedBoxId).append("decision", decision).append("label", label);
+    }
+
+    private static Document label(int classId, String className, Document box)
+    {
+        return new Document("classId", classId).append("className", className).append("box", new Document(box));
+    }
+
+    private static Document corners(double xMin, double yMin, double xMax, double yMax)
+    {
+        return new Document("xMin", xMin).append("yMin", yMin).append("xMax", xMax).append("yMax", yMax);
     }
 
     static Document inference(long inferenceId, Instant createdAt, List<Document> detections)

@@ -38,6 +38,14 @@ final class DataMartTask
         detail.put("trainAnnotations", r.train().annotations());
         detail.put("validationImages", r.validation().images());
         detail.put("validationAnnotations", r.validation().annotations());
+        detail.put("labelsModelAccepted", r.labels().modelAccepted());
+        detail.put("labelsModelCorrected", r.labels().modelCorrected());
+        detail.put("labelsRadiologistAdded", r.labels().radiologistAdded());
+        detail.put("imagesWithoutFindings", r.labels().imagesWithoutFindings());
+        detail.put("trainPredictions", r.trainPredictions());
+        detail.put("validationPredictions", r.validationPredictions());
+        detail.put("unreviewedImages", r.unreviewed().images());
+        detail.put("unreviewedPredictions", r.unreviewed().annotations());
         detail.put("imagesDownloaded", r.imagesDownloaded());
         detail.put("imagesAlreadyPresent", r.imagesAlreadyPresent());
         detail.put("bytesDownloaded", r.bytesDownloaded());

@@ -118,6 +118,13 @@ public final class PipelineService
             runs.fail(runId, describe(e));
             log.warn("Pipeline run {} ({}) failed after {} attempt(s): {}", runId, stage.id(), attempts.get(), describe(e));
         }
+        catch (Error e) {
+            // A broken installation (classes of mismatched versions) or no memory left: the run must still end as
+            // FAILED rather than stay RUNNING for ever, with those who wait on it.
+            runs.fail(runId, describe(e));
+            log.error("Pipeline run {} ({}) failed", runId, stage.id(), e);
+            throw e;
+        }
         finally {
             renewal.cancel(false);
             runs.releaseLease(stage.id(), runId);

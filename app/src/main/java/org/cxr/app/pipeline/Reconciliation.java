@@ -4,11 +4,11 @@ import org.cxr.backup.BackupCatalog;
 import org.cxr.backup.BackupOptions;
 import org.cxr.backup.BackupVerifier;
 import org.cxr.backup.Manifest;
-import org.cxr.lake.sql.Database;
 import org.cxr.lake.LakeCounts;
 import org.cxr.lake.LakeRows;
 import org.cxr.lake.pipeline.Watermark;
 import org.cxr.lake.pipeline.Watermarks;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.warehouse.WarehouseCounts;
 import org.cxr.warehouse.WarehouseReader;
@@ -99,21 +99,25 @@ public final class Reconciliation
         compare(differences, notes, "warehouse", "inferences", inWarehouseRange.inferences(), stored.inferences());
         compare(differences, notes, "warehouse", "boxes", inWarehouseRange.predictedBoxes(), stored.boxes());
 
-        // Data mart: one COCO image per warehouse document.
+        // Data mart: one COCO image per warehouse document, in a reviewed split or among the unreviewed.
         Path train = dataMart.resolve("annotations/train.json");
         Path validation = dataMart.resolve("annotations/val.json");
-        if (!Files.isRegularFile(train) || !Files.isRegularFile(validation)) {
+        Path unreviewed = dataMart.resolve("annotations/unreviewed.json");
+        if (!Files.isRegularFile(train) || !Files.isRegularFile(validation) || !Files.isRegularFile(unreviewed)) {
             if (stored.documents() > 0) {
-                differences.add("data mart: no export in " + dataMart + " yet, the warehouse holds " + stored.documents() + " documents");
+                differences.add("data mart: no complete export in " + dataMart + ", the warehouse holds " + stored.documents() + " documents");
             }
             lines.add("data mart: no export in " + dataMart);
         }
         else {
             long[] t = cocoCounts(train);
             long[] v = cocoCounts(validation);
-            lines.add("data mart: %d images (%d train, %d validation), %d annotations in %s".formatted(t[0] + v[0], t[0], v[0], t[1] + v[1], dataMart));
-            if (t[0] + v[0] < stored.documents()) {
-                differences.add("data mart: %d images, the warehouse holds %d documents".formatted(t[0] + v[0], stored.documents()));
+            long[] u = cocoCounts(unreviewed);
+            long images = t[0] + v[0] + u[0];
+            lines.add("data mart: %d images (%d train, %d validation reviewed; %d unreviewed), %d reviewed labels, %d predicted boxes of unreviewed images in %s"
+                    .formatted(images, t[0], v[0], u[0], t[1] + v[1], u[1], dataMart));
+            if (images < stored.documents()) {
+                differences.add("data mart: %d images, the warehouse holds %d documents".formatted(images, stored.documents()));
             }
         }
         return new Report(List.copyOf(lines), List.copyOf(differences), List.copyOf(notes));
