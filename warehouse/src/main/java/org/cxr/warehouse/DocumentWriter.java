@@ -14,6 +14,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -208,10 +209,10 @@ final class DocumentWriter
 
     static WriteModel<Document> push(PendingReview pending)
     {
-        long reviewId = pending.review().reviewId();
+        Bson lacksTheReview = Filters.and(Filters.eq(INFERENCE_ID, pending.inferenceId()), Filters.ne(REVIEWS + "." + REVIEW_ID, pending.review().reviewId()));
         return new UpdateOneModel<>(
-                Filters.and(Filters.eq(ID, pending.sha256()),
-                        Filters.elemMatch(INFERENCES, Filters.and(Filters.eq(INFERENCE_ID, pending.inferenceId()), Filters.ne(REVIEWS + "." + REVIEW_ID, reviewId)))),
+                Filters.and(Filters.eq(ID, pending.sha256()), Filters.elemMatch(INFERENCES, lacksTheReview)),
+                // The positional $ is the inference that $elemMatch found.
                 Updates.pushEach(INFERENCES + ".$." + REVIEWS, List.of(DocumentShape.review(pending.review())), SORTED_BY_REVIEW_ID));
     }
 
@@ -232,8 +233,9 @@ final class DocumentWriter
     {
         List<Long> reviewIds = stored.getOrDefault(pending.sha256(), Map.of()).get(pending.inferenceId());
         if (reviewIds == null) {
-            throw new IllegalStateException("Review " + pending.review().reviewId() + " is of inference " + pending.inferenceId() + ", which the warehouse's document of image "
-                    + pending.sha256() + " does not hold although the stage's watermark has passed it; forget the warehouse watermark to copy the lake again");
+            throw new IllegalStateException("Review " + pending.review().reviewId() + " is of inference " + pending.inferenceId()
+                    + ", which the warehouse's document of image " + pending.sha256() + " does not hold although the stage's watermark has passed it;"
+                    + " forget the warehouse watermark to copy the lake again");
         }
         return reviewIds;
     }
@@ -243,7 +245,8 @@ final class DocumentWriter
     {
         List<String> ids = page.stream().map(PendingReview::sha256).distinct().toList();
         Map<String, Map<Long, List<Long>>> stored = new HashMap<>();
-        for (Document document : images.find(Filters.in(ID, ids)).projection(Projections.include(INFERENCES + "." + INFERENCE_ID, INFERENCES + "." + REVIEWS + "." + REVIEW_ID))) {
+        Bson fields = Projections.include(INFERENCES + "." + INFERENCE_ID, INFERENCES + "." + REVIEWS + "." + REVIEW_ID);
+        for (Document document : images.find(Filters.in(ID, ids)).projection(fields)) {
             Map<Long, List<Long>> inferences = new HashMap<>();
             for (Document inference : document.getList(INFERENCES, Document.class, List.of())) {
                 inferences.put(inference.getLong(INFERENCE_ID), inference.getList(REVIEWS, Document.class, List.of()).stream()

@@ -29,9 +29,9 @@ import static java.util.Objects.requireNonNull;
  * because one often arrives long after its inference was copied; they come after the inferences in each run, so that
  * a review finds its inference in the warehouse, and a review of an inference the inference pages have not reached
  * (one still too young) ends the review pages until a later run has copied it. Each page is written with one bulk
- * write that is safe to repeat, checked, and only then does the watermark move past it. A run that fails at any point, even half-way through a bulk write, leaves the warehouse in a state
- * from which the next run converges to exactly the documents an uninterrupted run writes: nothing lost, nothing
- * doubled.
+ * write that is safe to repeat, checked, and only then does the watermark move past it. A run that fails at any point,
+ * even half-way through a bulk write, leaves the warehouse in a state from which the next run converges to exactly the
+ * documents an uninterrupted run writes: nothing lost, nothing doubled.
  *
  * <p>Only inferences created (and reviews made) more than the settle delay before the run started are taken (in id
  * order, up to the first that is not): a transaction that got a lower id may commit after one with a higher id, and the
@@ -135,7 +135,8 @@ public final class Warehouse
         }
         catch (RuntimeException e) {
             throw new WarehouseRunException("The warehouse run failed after " + progress.pages() + " page(s) at watermark inference "
-                    + progress.watermark().inferenceId() + ", review " + progress.watermark().reviewId() + ": " + e.getMessage(), progress, unavailableIfConnection(e));
+                    + progress.watermark().inferenceId() + ", review " + progress.watermark().reviewId() + ": " + e.getMessage(),
+                    progress, unavailableIfConnection(e));
         }
         log.info("Warehouse run: {} inference(s) and {} box(es) read, {} document(s) inserted, {} updated, {} inference(s) appended; {} review(s) read, {} appended;"
                         + " watermark inference {}, review {}",
