@@ -1,10 +1,20 @@
 package org.cxr.app;
 
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.cxr.app.pipeline.WarehouseConnection;
+import org.cxr.detector.model.ModelFolder;
+import org.cxr.detector.model.ModelManifest;
+import org.cxr.lake.IngestResult;
 import org.cxr.lake.NewInference;
 import org.cxr.lake.Lake;
+import org.cxr.lake.LakeTables;
 import org.cxr.lake.MediaType;
+import org.cxr.lake.NewReview;
+import org.cxr.lake.NewReviewBox;
 import org.cxr.lake.PredictedBox;
 import org.cxr.lake.Upload;
+import org.cxr.lake.sql.Database;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,14 +48,23 @@ class PipelineCommandsTest
         System.setProperty("cxr.embedded.s3-port", "0");
         System.setProperty("cxr.pipelines.warehouse.embedded-port", "0");
         System.setProperty("cxr.pipelines.settle", "0s");
-        PipelineCli.withContext(Map.of(), context -> {
+        long reviewed = PipelineCli.withContext(Map.of(), context -> {
             Lake lake = context.getBean(Lake.class);
+            IngestResult first = null;
             for (int i = 0; i < 3; i++) {
                 byte[] png = png(i);
-                lake.ingest(new Upload(png, "cli-" + i + ".png", MediaType.PNG, 64, 64), new NewInference(0.3, 0.5, "cxr-demo-phantom", "1.0.0", 12,
+                IngestResult ingested = lake.ingest(new Upload(png, "cli-" + i + ".png", MediaType.PNG, 64, 64), new NewInference(0.3, 0.5, "cxr-demo-phantom", "1.0.0", 12,
                         Optional.empty(), List.of(new PredictedBox(4, "Nodule/Mass", 0.9, 10, 10, 20, 22))));
+                first = first == null ? ingested : first;
             }
-            return null;
+            // A radiologist's review of the first: its box accepted, one added. The commands load no detector, so
+            // the model is registered here, as a server does when it starts (a review is checked against its classes).
+            ModelManifest demo = ModelFolder.open(TestModels.DEMO_MODEL).manifest();
+            lake.registerModel(demo.name(), demo.version(), demo.classNames());
+            long box = lake.inference(first.inferenceId()).orElseThrow().boxes().get(0).id();
+            lake.review(new NewReview(first.inferenceId(), "rita", List.of(NewReviewBox.accepted(box), NewReviewBox.added(1, new NewReviewBox.Corners(30, 30, 40, 44))),
+                    Optional.empty()), stored -> {});
+            return first.inferenceId();
         });
         Path mart = dir.resolve("mart");
 
@@ -61,7 +80,19 @@ class PipelineCommandsTest
         assertThat(datamart.exitCode()).as(datamart.err()).isZero();
         assertThat(mart.resolve("annotations/train.json")).isRegularFile();
         assertThat(reconcile.exitCode()).as(reconcile.out()).isZero();
-        assertThat(reconcile.out()).contains("database: 3 images, 3 inferences, 3 predicted boxes", "No differences.");
+        assertThat(reconcile.out()).contains("database: 3 images, 3 inferences, 3 predicted boxes, 1 reviews, 2 review boxes", "backup: 1 manifests, 3 images,",
+                "1 reviews, 2 review boxes (watermark", "warehouse: 3 documents, 3 inferences, 3 boxes, 1 reviews, 2 review boxes", "No differences.");
+
+        // A warehouse that lost a review it had taken is a difference; the warehouse copied again from the start has it back.
+        PipelineCli.withContext(Map.of(), context -> context.getBean(WarehouseConnection.class).database().getCollection("images")
+                .updateOne(Filters.eq("inferences.inferenceId", reviewed), Updates.set("inferences.$.reviews", List.of())));
+        CommandLineTest.Run lostReview = CommandLineTest.run("reconcile", "--datamart", mart.toString());
+        assertThat(lostReview.exitCode()).as(lostReview.out()).isEqualTo(1);
+        assertThat(lostReview.out()).contains("DIFFERENCE: warehouse: 1 reviews missing", "DIFFERENCE: warehouse: 2 review boxes missing");
+        PipelineCli.withContext(Map.of(), context -> new LakeTables(context.getBean(Database.class)).forgetWatermark("warehouse"));
+        CommandLineTest.Run copiedAgain = CommandLineTest.run("warehouse");
+        assertThat(copiedAgain.exitCode()).as(copiedAgain.err()).isZero();
+        assertThat(CommandLineTest.run("reconcile", "--datamart", mart.toString()).out()).contains("No differences.");
 
         // A data mart that lost its annotations is a difference, and reconcile says so with a non-zero status.
         Files.delete(mart.resolve("annotations/val.json"));
@@ -76,7 +107,8 @@ class PipelineCommandsTest
         assertThat(purge.out()).contains("purge: 3 inferences, 3 predicted boxes, 0 images deleted");
         CommandLineTest.run("datamart", "--out", mart.toString());
         CommandLineTest.Run afterPurge = CommandLineTest.run("reconcile", "--datamart", mart.toString());
-        assertThat(afterPurge.out()).contains("database: 3 images, 0 inferences", "note: backup holds 3 inferences no longer in the database");
+        assertThat(afterPurge.out()).contains("database: 3 images, 0 inferences", "note: backup holds 3 inferences no longer in the database",
+                "note: backup holds 1 reviews no longer in the database");
         assertThat(afterPurge.exitCode()).as(afterPurge.out()).isZero();
 
         CommandLineTest.Run badAge = CommandLineTest.run("backup", "--purge-older-than", "soon");

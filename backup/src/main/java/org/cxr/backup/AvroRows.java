@@ -7,6 +7,10 @@ import org.cxr.lake.ImageRecord;
 import org.cxr.lake.InferenceRecord;
 import org.cxr.lake.MediaType;
 import org.cxr.lake.ModelVersion;
+import org.cxr.lake.ReviewBoxRecord;
+import org.cxr.lake.ReviewDecision;
+import org.cxr.lake.ReviewLabel;
+import org.cxr.lake.ReviewRecord;
 import org.cxr.lake.StoredInference;
 
 import java.time.Instant;
@@ -125,6 +129,62 @@ final class AvroRows
     {
         List<String> classNames = ((List<?>) record.get("class_names")).stream().map(Object::toString).toList();
         return new ModelVersion((Long) record.get("id"), string(record, "name"), string(record, "version"), classNames, instant(record, "registered_at"));
+    }
+
+    static GenericRecord review(ReviewRecord row)
+    {
+        GenericRecord record = new GenericData.Record(Dataset.REVIEWS.schema());
+        record.put("id", row.id());
+        record.put("inference_id", row.inferenceId());
+        record.put("reviewer", row.reviewer());
+        record.put("reviewed_at", micros(row.reviewedAt()));
+        record.put("comment", row.comment().orElse(null));
+        return record;
+    }
+
+    static ReviewRecord review(GenericRecord record)
+    {
+        return new ReviewRecord(
+                (Long) record.get("id"),
+                (Long) record.get("inference_id"),
+                string(record, "reviewer"),
+                instant(record, "reviewed_at"),
+                Optional.ofNullable(record.get("comment")).map(Object::toString));
+    }
+
+    static GenericRecord reviewBox(ReviewBoxRecord row)
+    {
+        Optional<ReviewLabel> label = row.label();
+        GenericRecord record = new GenericData.Record(Dataset.REVIEW_BOXES.schema());
+        record.put("id", row.id());
+        record.put("review_id", row.reviewId());
+        record.put("predicted_box_id", row.predictedBoxId().orElse(null));
+        record.put("decision", row.decision().word());
+        record.put("class_id", label.map(ReviewLabel::classId).orElse(null));
+        record.put("class_name", label.map(ReviewLabel::className).orElse(null));
+        record.put("x_min", label.map(ReviewLabel::xMin).orElse(null));
+        record.put("y_min", label.map(ReviewLabel::yMin).orElse(null));
+        record.put("x_max", label.map(ReviewLabel::xMax).orElse(null));
+        record.put("y_max", label.map(ReviewLabel::yMax).orElse(null));
+        return record;
+    }
+
+    static ReviewBoxRecord reviewBox(GenericRecord record)
+    {
+        // The table's check constraint keeps a label whole or absent; the class id says which.
+        Optional<ReviewLabel> label = record.get("class_id") == null ? Optional.empty() : Optional.of(new ReviewLabel(
+                (Integer) record.get("class_id"),
+                string(record, "class_name"),
+                (Double) record.get("x_min"),
+                (Double) record.get("y_min"),
+                (Double) record.get("x_max"),
+                (Double) record.get("y_max")));
+        return new ReviewBoxRecord(
+                (Long) record.get("id"),
+                (Long) record.get("review_id"),
+                Optional.ofNullable((Long) record.get("predicted_box_id")),
+                ReviewDecision.of(string(record, "decision")),
+                label);
     }
 
     /** One row per box; an inference without boxes is one row whose box columns are null, as in a left join. */

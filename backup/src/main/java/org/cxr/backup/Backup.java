@@ -2,9 +2,12 @@ package org.cxr.backup;
 
 import org.cxr.lake.ImageRecord;
 import org.cxr.lake.LakeRows;
+import org.cxr.lake.LakeRows.ReviewOfImage;
+import org.cxr.lake.LakeRows.SettledReviews;
 import org.cxr.lake.LakeRows.Table;
 import org.cxr.lake.ModelVersion;
 import org.cxr.lake.StoredInference;
+import org.cxr.lake.StoredReview;
 import org.cxr.lake.pipeline.Watermark;
 import org.cxr.lake.pipeline.Watermarks;
 import org.cxr.lake.sql.Database;
@@ -26,8 +29,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Stage 3: backs up what is new in the relational lake to S3 as Parquet, one dataset per table plus the {@code
- * detections} join, partitioned by ingest date (the UTC date of {@code image.first_seen} and {@code
- * inference.created_at}), and with each run the whole (small) table of registered models.
+ * detections} join, partitioned by ingest date (the UTC date of {@code image.first_seen}, {@code
+ * inference.created_at} and {@code review.reviewed_at}), and with each run the whole (small) table of registered
+ * models.
  *
  * <p>A run takes the rows after the stage's watermark, writes and uploads the files, reads every file back and checks
  * it, stores the manifest, and only then moves the watermark. Every step can fail and the run be started again: the
@@ -131,7 +135,31 @@ public final class Backup
         Instant cutoff = start.minus(options.settleDelay());
         long lastImage = scan(Table.IMAGE, from.imageId(), Long.MAX_VALUE, Optional.of(cutoff)).lastId();
         long lastInference = scan(Table.INFERENCE, from.inferenceId(), Long.MAX_VALUE, Optional.of(cutoff)).lastId();
-        return new RunPlan(runId, start, cutoff, from, new Watermark(lastImage, lastInference, from.reviewId()), options.maxRowsPerFile());
+        long lastReview = lastReview(from.reviewId(), lastInference, cutoff);
+        return new RunPlan(runId, start, cutoff, from, new Watermark(lastImage, lastInference, lastReview), options.maxRowsPerFile());
+    }
+
+    /**
+     * Where the run's reviews end: before the first review that is too young, as for the other tables, and also
+     * before the first review of an inference beyond the run's range (one whose older neighbour is still too young).
+     * Such a review waits for the run that backs up its inference, so that a restore of the runs stored so far never
+     * meets a review of an inference it does not hold.
+     */
+    private long lastReview(long afterId, long lastInference, Instant cutoff)
+    {
+        long after = afterId;
+        while (true) {
+            SettledReviews page = rows.settledReviews(after, options.pageSize(), cutoff);
+            for (ReviewOfImage row : page.reviews()) {
+                if (row.review().inferenceId() > lastInference) {
+                    return after;
+                }
+                after = row.review().id();
+            }
+            if (page.last()) {
+                return after;
+            }
+        }
     }
 
     private Manifest write(RunPlan plan)
@@ -161,6 +189,20 @@ public final class Backup
                 files.addAll(checkRows(day, inferenceWriter.finish()));
                 files.addAll(boxWriter.finish());
                 files.addAll(detectionWriter.finish());
+            }
+        }
+
+        TableScan reviews = scan(Table.REVIEW, plan.from().reviewId(), plan.to().reviewId(), Optional.empty());
+        for (DayRange day : reviews.days()) {
+            Optional<LocalDate> date = Optional.of(day.date());
+            try (PartitionWriter reviewWriter = partition(Dataset.REVIEWS, date, plan, workDirectory);
+                    PartitionWriter boxWriter = partition(Dataset.REVIEW_BOXES, date, plan, workDirectory)) {
+                forEachReview(day, stored -> {
+                    reviewWriter.write(AvroRows.review(stored.review()));
+                    stored.boxes().forEach(box -> boxWriter.write(AvroRows.reviewBox(box)));
+                });
+                files.addAll(checkRows(day, reviewWriter.finish()));
+                files.addAll(boxWriter.finish());
             }
         }
 
@@ -212,6 +254,20 @@ public final class Backup
                 return;
             }
             after = page.get(page.size() - 1).id();
+        }
+    }
+
+    /** Each review of the date in id order, with its decisions (in id order). */
+    private void forEachReview(DayRange day, Consumer<StoredReview> consumer)
+    {
+        long after = day.firstId() - 1;
+        while (true) {
+            List<ReviewOfImage> page = rows.reviews(after, day.lastId(), day.start(), day.end(), options.pageSize());
+            page.forEach(row -> consumer.accept(row.review()));
+            if (page.size() < options.pageSize()) {
+                return;
+            }
+            after = page.get(page.size() - 1).review().id();
         }
     }
 

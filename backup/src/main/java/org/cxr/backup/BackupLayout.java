@@ -16,7 +16,7 @@ import static java.util.Objects.requireNonNull;
  * &lt;prefix&gt;manifests/run-&lt;runId&gt;.json
  * &lt;prefix&gt;plans/run-&lt;runId&gt;.json
  * </pre>
- * The run id is derived from the watermark the run starts from, which stays put until the run is verified; so every
+ * The run id is derived from the watermark the run starts from ({@link #runId}), which stays put until the run is verified; so every
  * attempt at one run, however often it crashes, writes the same keys, and a retry overwrites what an earlier attempt
  * left instead of adding a second copy.
  */
@@ -32,10 +32,23 @@ final class BackupLayout
         this.prefix = requireNonNull(prefix, "prefix");
     }
 
-    /** Zero-padded, so that listings show runs in order (readers order manifests by their watermarks, not by key). */
+    /**
+     * {@code <imageId>-<inferenceId>-<reviewId>}, zero-padded, so that listings show runs in order (readers order
+     * manifests by their watermarks, not by key). Every part is needed: a run that finds only new reviews starts where
+     * the last one ended in images and inferences, and must not take that run's id, whose stored manifest would pass
+     * for this run's and move the watermark past reviews never backed up.
+     *
+     * <p>Before any review has been backed up (review id 0) the id is {@code <imageId>-<inferenceId>}, as versions
+     * without reviews named the run from that watermark: a run such a version left half done (a plan, or a manifest
+     * whose watermark had not moved) is then finished under its own keys after an upgrade instead of being backed up a
+     * second time under new ones. The two forms cannot meet: the three-part id always ends in a review id above 0.
+     */
     static String runId(Watermark from)
     {
-        return String.format(Locale.ROOT, "%012d-%012d", from.imageId(), from.inferenceId());
+        if (from.reviewId() == 0) {
+            return String.format(Locale.ROOT, "%012d-%012d", from.imageId(), from.inferenceId());
+        }
+        return String.format(Locale.ROOT, "%012d-%012d-%012d", from.imageId(), from.inferenceId(), from.reviewId());
     }
 
     String dataFile(Dataset dataset, Optional<LocalDate> ingestDate, String runId, int part)

@@ -12,8 +12,8 @@ import static java.util.Objects.requireNonNull;
  * @param runId empty when there was nothing new to back up
  * @param from the watermark the run started from
  * @param to the watermark after the run; {@code from} when there was nothing new
- * @param rows rows per dataset: {@code images}, {@code inferences} and {@code predictedBoxes} are also the rows read
- *         from their tables; {@code detections} the rows of the join
+ * @param rows rows per dataset: {@code images}, {@code inferences}, {@code predictedBoxes}, {@code reviews} and
+ *         {@code reviewBoxes} are also the rows read from their tables; {@code detections} the rows of the join
  * @param files the Parquet files of the run
  * @param bytes their total size
  * @param manifestKey where the run's manifest is, if it wrote one

@@ -86,6 +86,32 @@ public enum Dataset
             .requiredString("version")
             .name("class_names").type().array().items().stringType().noDefault()
             .name("registered_at").type(Dataset.timestamp()).noDefault()
+            .endRecord()),
+
+    /** One row per radiologist's review of an inference, dated by {@code reviewed_at}. */
+    REVIEWS("reviews", SchemaBuilder.record("review").namespace(Dataset.NAMESPACE).fields()
+            .requiredLong("id")
+            .requiredLong("inference_id")
+            .requiredString("reviewer")
+            .name("reviewed_at").type(Dataset.timestamp()).noDefault()
+            .optionalString("comment")
+            .endRecord()),
+
+    /**
+     * One row per decision of a review, dated by its review. An added box names no predicted box; a rejected one
+     * leaves no label (class and corners null).
+     */
+    REVIEW_BOXES("review_boxes", SchemaBuilder.record("review_box").namespace(Dataset.NAMESPACE).fields()
+            .requiredLong("id")
+            .requiredLong("review_id")
+            .optionalLong("predicted_box_id")
+            .requiredString("decision")
+            .optionalInt("class_id")
+            .optionalString("class_name")
+            .optionalDouble("x_min")
+            .optionalDouble("y_min")
+            .optionalDouble("x_max")
+            .optionalDouble("y_max")
             .endRecord());
 
     private static final String NAMESPACE = "org.cxr.backup";

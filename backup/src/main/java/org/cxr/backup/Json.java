@@ -14,6 +14,9 @@ final class Json
             .enable(SerializationFeature.INDENT_OUTPUT)
             // A newer writer may add fields; what this version knows is still enough to restore.
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // And an older writer lacks fields added since (the review ids of watermarks, the counts of later
+            // datasets): absent, they read as 0, which is what that writer backed up of them.
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
     private Json() {}

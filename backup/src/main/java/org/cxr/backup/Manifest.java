@@ -10,7 +10,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What one backup run committed: every row of the lake with an image id in {@code (watermarkFrom.imageId,
- * watermarkTo.imageId]} or an inference id in {@code (watermarkFrom.inferenceId, watermarkTo.inferenceId]}, in the
+ * watermarkTo.imageId]}, an inference id in {@code (watermarkFrom.inferenceId, watermarkTo.inferenceId]} (with its
+ * boxes) or a review id in {@code (watermarkFrom.reviewId, watermarkTo.reviewId]} (with its decisions), in the
  * listed files. A manifest is written only after each of its files was read back and checked, so the backup is exactly
  * the files the manifests list; anything else under the backup prefix is not part of it.
  */
@@ -23,12 +24,19 @@ public record Manifest(
         DatasetCounts rows,
         List<ManifestFile> files)
 {
-    /** Version 2 added the model_versions dataset; version 1 manifests are read as holding none. */
-    public static final int FORMAT_VERSION = 2;
+    /**
+     * Version 2 added the model_versions dataset, version 3 the reviews and review_boxes datasets and the review id of
+     * the watermarks; older manifests are read as holding none of them, with review ids of 0.
+     */
+    public static final int FORMAT_VERSION = 3;
 
-    /** Run order: each run starts where the previous verified one ended. */
+    /**
+     * Run order: each run starts where the previous verified one ended. Runs that found only reviews share their
+     * image and inference ids, and follow each other by review id.
+     */
     public static final Comparator<Manifest> RUN_ORDER = Comparator.<Manifest>comparingLong(manifest -> manifest.watermarkFrom().inferenceId())
-            .thenComparingLong(manifest -> manifest.watermarkFrom().imageId());
+            .thenComparingLong(manifest -> manifest.watermarkFrom().imageId())
+            .thenComparingLong(manifest -> manifest.watermarkFrom().reviewId());
 
     public Manifest
     {

@@ -18,9 +18,10 @@ import static java.util.Objects.requireNonNull;
  * Deletes old rows from the relational lake once they are in a verified backup (the point of the backup: the database
  * costs more than S3). Opt-in; the image objects stay in S3, since the backup's rows refer to them.
  *
- * <p>First the inferences created before the cutoff whose ids are at most the backup watermark (their boxes go with
- * them, by the foreign key's cascade); then the images first seen before the cutoff, with ids at most the watermark,
- * that no inference refers to any more. One transaction per batch: a failure loses at most the batch in flight, whose
+ * <p>First the inferences created before the cutoff whose ids are at most the backup watermark, with their boxes and
+ * their reviews; an inference with a review above the watermark's review id stays, whole, until a backup holds that
+ * review too (a review is usually written long after its inference, and the purge must not take it unsaved). Then the
+ * images first seen before the cutoff, with ids at most the watermark, that no inference refers to any more. One transaction per batch: a failure loses at most the batch in flight, whose
  * rows stay, and running again carries on.
  */
 public final class Purge
@@ -53,6 +54,7 @@ public final class Purge
 
         long inferences = 0;
         long boxes = 0;
+        long reviews = 0;
         long images = 0;
         int batches = 0;
         long after = 0;
@@ -64,6 +66,7 @@ public final class Purge
             LakePurge.Deleted deleted = lake.deleteInferences(ids);
             inferences += deleted.inferences();
             boxes += deleted.boxes();
+            reviews += deleted.reviews();
             batches++;
             after = ids.get(ids.size() - 1);
         }
@@ -79,12 +82,12 @@ public final class Purge
             after = ids.get(ids.size() - 1);
         }
 
-        PurgeResult result = new PurgeResult(cutoff, limit, inferences, boxes, images, batches);
-        log.info("Purge of rows created before {} up to {}: {} inferences, {} boxes, {} images", cutoff, limit, inferences, boxes, images);
+        PurgeResult result = new PurgeResult(cutoff, limit, inferences, boxes, reviews, images, batches);
+        log.info("Purge of rows created before {} up to {}: {} inferences, {} boxes, {} reviews, {} images", cutoff, limit, inferences, boxes, reviews, images);
         return result;
     }
 
-    /** The backup's watermark, lowered to every other required stage's. */
+    /** The backup's watermark, lowered to every other required stage's, each id on its own (the review id too). */
     private Watermark limit()
     {
         Watermark limit = watermarks.read(Backup.STAGE);

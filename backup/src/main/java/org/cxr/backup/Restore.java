@@ -6,6 +6,8 @@ import org.cxr.lake.ImageRecord;
 import org.cxr.lake.InferenceRecord;
 import org.cxr.lake.LakeRestore;
 import org.cxr.lake.ModelVersion;
+import org.cxr.lake.ReviewBoxRecord;
+import org.cxr.lake.ReviewRecord;
 import org.cxr.lake.pipeline.Watermark;
 import org.cxr.lake.pipeline.Watermarks;
 import org.cxr.lake.sql.Database;
@@ -91,9 +93,16 @@ public final class Restore
                 for (Manifest manifest : manifests) {
                     manifest.files(Dataset.PREDICTED_BOXES).forEach(file -> loader.load(file, AvroRows::box, loader::insertBoxes));
                 }
+                // Reviews after every inference and box: a run may hold a review of an inference an earlier run backed up.
+                for (Manifest manifest : manifests) {
+                    manifest.files(Dataset.REVIEWS).forEach(file -> loader.load(file, AvroRows::review, loader::insertReviews));
+                }
+                for (Manifest manifest : manifests) {
+                    manifest.files(Dataset.REVIEW_BOXES).forEach(file -> loader.load(file, AvroRows::reviewBox, loader::insertReviewBoxes));
+                }
                 watermarks.advance(Backup.STAGE, restored);
-                return new RestoreResult(manifests.size(), loader.files, loader.bytes, loader.images, loader.inferences, loader.boxes, loader.imagesMerged,
-                        models.size(), restored);
+                return new RestoreResult(manifests.size(), loader.files, loader.bytes, loader.images, loader.inferences, loader.boxes, loader.reviews,
+                        loader.reviewBoxes, loader.imagesMerged, models.size(), restored);
             });
         }
         catch (DataIntegrityViolationException e) {
@@ -105,8 +114,9 @@ public final class Restore
         for (String key : catalog.keys(layout.planPrefix())) {
             store.delete(key);
         }
-        log.info("Restored {} backup runs: {} images ({} merged), {} inferences, {} boxes, {} models; backup watermark {}",
-                result.manifests(), result.images(), result.imagesMerged(), result.inferences(), result.predictedBoxes(), result.modelVersions(), result.watermark());
+        log.info("Restored {} backup runs: {} images ({} merged), {} inferences, {} boxes, {} reviews, {} review boxes, {} models; backup watermark {}",
+                result.manifests(), result.images(), result.imagesMerged(), result.inferences(), result.predictedBoxes(), result.reviews(), result.reviewBoxes(),
+                result.modelVersions(), result.watermark());
         return result;
     }
 
@@ -135,6 +145,8 @@ public final class Restore
         private long images;
         private long inferences;
         private long boxes;
+        private long reviews;
+        private long reviewBoxes;
         private long imagesMerged;
 
         Loader(LakeRestore.Loader rows)
@@ -194,6 +206,18 @@ public final class Restore
         {
             rows.boxes(batch);
             boxes += batch.size();
+        }
+
+        void insertReviews(List<ReviewRecord> batch)
+        {
+            rows.reviews(batch);
+            reviews += batch.size();
+        }
+
+        void insertReviewBoxes(List<ReviewBoxRecord> batch)
+        {
+            rows.reviewBoxes(batch);
+            reviewBoxes += batch.size();
         }
     }
 }

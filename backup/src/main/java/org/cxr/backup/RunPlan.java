@@ -19,7 +19,7 @@ record RunPlan(String runId, Instant plannedAt, Instant settleCutoff, Watermark 
         requireNonNull(settleCutoff, "settleCutoff");
         requireNonNull(from, "from");
         requireNonNull(to, "to");
-        if (to.imageId() < from.imageId() || to.inferenceId() < from.inferenceId()) {
+        if (to.imageId() < from.imageId() || to.inferenceId() < from.inferenceId() || to.reviewId() < from.reviewId()) {
             throw new IllegalArgumentException("A plan cannot end before it starts: " + from + " to " + to);
         }
         if (maxRowsPerFile < 1) {

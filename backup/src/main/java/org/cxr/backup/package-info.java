@@ -14,6 +14,9 @@
  * inferences/ingest_date=YYYY-MM-DD/run-&lt;runId&gt;-part-00000.parquet     one row per inference, dated by created_at
  * predicted_boxes/ingest_date=YYYY-MM-DD/run-&lt;runId&gt;-part-00000.parquet one row per box, dated by its inference
  * detections/ingest_date=YYYY-MM-DD/run-&lt;runId&gt;-part-00000.parquet     the join: one row per box, or per inference without boxes
+ * reviews/ingest_date=YYYY-MM-DD/run-&lt;runId&gt;-part-00000.parquet        one row per review, dated by reviewed_at
+ * review_boxes/ingest_date=YYYY-MM-DD/run-&lt;runId&gt;-part-00000.parquet   one row per decision, dated by its review
+ * model_versions/run-&lt;runId&gt;-part-00000.parquet                         the registered models, whole, every run
  * manifests/run-&lt;runId&gt;.json                                            what a verified run wrote
  * plans/run-&lt;runId&gt;.json                                                the range of a run in progress
  * </pre>

@@ -8,8 +8,11 @@ import org.apache.parquet.schema.MessageType;
 import org.cxr.lake.ContentHash;
 import org.cxr.lake.IngestResult;
 import org.cxr.lake.MediaType;
+import org.cxr.lake.NewReviewBox;
+import org.cxr.lake.StoredReview;
 import org.cxr.lake.Upload;
 import org.cxr.lake.pipeline.Watermark;
+import org.cxr.lake.sql.Database;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +58,7 @@ class BackupTest
         assertThat(result.from()).isEqualTo(Watermark.START);
         assertThat(result.to()).isEqualTo(new Watermark(third.imageId(), third.inferenceId(), 0));
         assertThat(lake.watermark(Backup.STAGE)).isEqualTo(result.to());
-        assertThat(result.rows()).isEqualTo(new DatasetCounts(3, 4, 4, 5, 0));
+        assertThat(result.rows()).isEqualTo(new DatasetCounts(3, 4, 4, 5, 0, 0, 0));
         assertThat(lake.dataKeys()).containsExactlyInAnyOrder(
                 "backups/images/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet",
                 "backups/images/ingest_date=2030-03-02/run-" + FIRST_RUN + "-part-00000.parquet",
@@ -151,7 +155,7 @@ class BackupTest
 
         assertThat(secondRun.from()).isEqualTo(firstRun.to());
         assertThat(secondRun.to()).isEqualTo(new Watermark(newImage.imageId(), newImage.inferenceId(), 0));
-        assertThat(secondRun.rows()).isEqualTo(new DatasetCounts(1, 2, 2, 3, 0));
+        assertThat(secondRun.rows()).isEqualTo(new DatasetCounts(1, 2, 2, 3, 0, 0, 0));
         String secondRunId = BackupLayout.runId(firstRun.to());
         assertThat(secondRun.runId()).contains(secondRunId);
         assertThat(lake.dataKeys()).containsAll(keysBefore).hasSize(keysBefore.size() + 6);
@@ -277,7 +281,7 @@ class BackupTest
         lake.clock.set("2030-03-01T11:00:00Z");
         BackupResult result = lake.backup(TestLake.OPTIONS.withPageSize(2).withMaxRowsPerFile(3), Faults.NONE).run();
 
-        assertThat(result.rows()).isEqualTo(new DatasetCounts(7, 7, 7, 7, 0));
+        assertThat(result.rows()).isEqualTo(new DatasetCounts(7, 7, 7, 7, 0, 0, 0));
         assertThat(lake.dataKeys()).filteredOn(key -> key.startsWith("backups/inferences/")).containsExactly(
                 "backups/inferences/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet",
                 "backups/inferences/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00001.parquet",
@@ -360,7 +364,7 @@ class BackupTest
         assertThat(retry.files()).isEqualTo(8);
         assertThat(lake.keys("backups/plans/")).isEmpty();
         BackupResult next = lake.backup().run();
-        assertThat(next.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1, 0));
+        assertThat(next.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1, 0, 0, 0));
         lake.assertBackupHoldsEveryRowOnce();
     }
 
@@ -394,7 +398,7 @@ class BackupTest
 
         assertThat(resumed.resumed()).isTrue();
         assertThat(uploads).hasValue(0);
-        assertThat(resumed.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1, 0));
+        assertThat(resumed.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1, 0, 0, 0));
         assertThat(lake.watermark(Backup.STAGE)).isEqualTo(resumed.to());
         assertThat(lake.keys("backups/plans/")).isEmpty();
         lake.assertBackupHoldsEveryRowOnce();
@@ -423,7 +427,7 @@ class BackupTest
 
         assertThat(again.resumed()).isFalse();
         assertThat(again.runId()).contains(FIRST_RUN);
-        assertThat(again.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1, 0));
+        assertThat(again.rows()).isEqualTo(new DatasetCounts(1, 1, 1, 1, 0, 0, 0));
         assertThat(new BackupVerifier(lake.store).problems(lake.manifests().get(0))).isEmpty();
         lake.backup().run();
         lake.assertBackupHoldsEveryRowOnce();
@@ -454,6 +458,129 @@ class BackupTest
                 boxes.key() + " has " + (boxes.sizeBytes() - 1) + " bytes, the manifest says " + boxes.sizeBytes(),
                 detections.key() + " holds 1 rows, the manifest says 2");
         assertThatThrownBy(() -> verifier.verify(miscounted)).isInstanceOf(BackupException.class).hasMessageContaining(images.key() + " is missing");
+    }
+
+    @Test
+    void backsUpReviewsAndTheirDecisionsPartitionedByTheDayOfTheReview()
+            throws Exception
+    {
+        IngestResult reviewed = lake.ingest("2030-03-01T10:00:00Z", box(1, 0.91), box(4, 0.62), box(2, 0.5));
+        IngestResult normal = lake.ingest("2030-03-01T11:00:00Z");
+        List<Long> boxes = lake.boxIds(reviewed.inferenceId());
+        StoredReview first = lake.review("2030-03-01T23:59:59.999999Z", reviewed.inferenceId(), Optional.of("left base"),
+                NewReviewBox.accepted(boxes.get(0)),
+                NewReviewBox.rejected(boxes.get(1)),
+                NewReviewBox.corrected(boxes.get(2), OptionalInt.of(3), Optional.of(new NewReviewBox.Corners(5, 6, 50, 60))),
+                NewReviewBox.added(0, new NewReviewBox.Corners(100, 100, 200, 150)));
+        StoredReview nothingFound = lake.review("2030-03-02T08:00:00Z", normal.inferenceId(), Optional.empty());
+
+        BackupResult result = lake.backupAt("2030-03-02T09:00:00Z");
+
+        assertThat(result.to()).isEqualTo(new Watermark(normal.imageId(), normal.inferenceId(), nothingFound.id()));
+        assertThat(lake.watermark(Backup.STAGE)).isEqualTo(result.to());
+        assertThat(result.rows()).isEqualTo(new DatasetCounts(2, 2, 3, 4, 1, 2, 4));
+        String reviewsOfTheFirstDay = "backups/reviews/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet";
+        String reviewsOfTheSecondDay = "backups/reviews/ingest_date=2030-03-02/run-" + FIRST_RUN + "-part-00000.parquet";
+        String decisions = "backups/review_boxes/ingest_date=2030-03-01/run-" + FIRST_RUN + "-part-00000.parquet";
+        // Dated by the review, not by its inference; a review that found nothing has no decisions and so no file of them.
+        assertThat(lake.dataKeys()).filteredOn(key -> key.startsWith("backups/review")).containsExactlyInAnyOrder(reviewsOfTheFirstDay, reviewsOfTheSecondDay, decisions);
+
+        assertThat(lake.records(reviewsOfTheFirstDay)).extracting(AvroRows::review).containsExactly(first.review());
+        assertThat(lake.records(reviewsOfTheSecondDay)).extracting(AvroRows::review).containsExactly(nothingFound.review());
+        assertThat(lake.records(reviewsOfTheSecondDay).get(0).get("comment")).isNull();
+        List<GenericRecord> decided = lake.records(decisions);
+        assertThat(decided).extracting(AvroRows::reviewBox).isEqualTo(first.boxes());
+        assertThat(decided).extracting(record -> record.get("decision").toString()).containsExactly("accepted", "rejected", "corrected", "added");
+        for (String labelColumn : List.of("class_id", "class_name", "x_min", "y_min", "x_max", "y_max")) {
+            assertThat(decided.get(1).get(labelColumn)).as(labelColumn).isNull();
+        }
+        assertThat(decided.get(2).get("class_name").toString()).isEqualTo("Infiltration");
+        assertThat(decided.get(3).get("predicted_box_id")).isNull();
+
+        MessageType reviews = schema(reviewsOfTheFirstDay);
+        assertThat(reviews.toString()).contains("required int64 inference_id;", "required binary reviewer (STRING);",
+                "required int64 reviewed_at (TIMESTAMP(MICROS,true));", "optional binary comment (STRING);");
+        assertThat(reviews.getFieldCount()).isEqualTo(5);
+        MessageType reviewBoxes = schema(decisions);
+        assertThat(reviewBoxes.toString()).contains("required int64 review_id;", "optional int64 predicted_box_id;", "required binary decision (STRING);",
+                "optional int32 class_id;", "optional double y_max;");
+        assertThat(reviewBoxes.getFieldCount()).isEqualTo(10);
+        lake.assertBackupHoldsEveryRowOnce();
+    }
+
+    @Test
+    void aRunThatFindsOnlyNewReviewsHasARunIdOfItsOwnAndIsFinishedUnderIt()
+    {
+        IngestResult inference = lake.ingest("2030-03-01T10:00:00Z", box(1, 0.9));
+        long box = lake.boxIds(inference.inferenceId()).get(0);
+        BackupResult withoutReviews = lake.backupAt("2030-03-01T10:00:00Z");
+        StoredReview first = lake.review("2030-03-02T10:00:00Z", inference.inferenceId(), Optional.empty(), NewReviewBox.accepted(box));
+        BackupResult ofTheFirstReview = lake.backupAt("2030-03-02T10:00:00Z");
+        StoredReview second = lake.review("2030-03-03T10:00:00Z", inference.inferenceId(), Optional.of("not a finding after all"), NewReviewBox.rejected(box));
+        lake.clock.set("2030-03-03T11:00:00Z");
+        // The run of the second review dies after its manifest is stored: the next run must find that manifest, and
+        // not the first review's run, which started from the same image and inference ids.
+        assertThatThrownBy(() -> lake.backup(TestLake.OPTIONS, new Faults()
+        {
+            @Override
+            public void beforeWatermark(Manifest manifest)
+            {
+                throw new IllegalStateException("the process died");
+            }
+        }).run()).hasMessage("the process died");
+        AtomicInteger uploads = new AtomicInteger();
+
+        BackupResult ofTheSecondReview = lake.backup(TestLake.OPTIONS, new Faults()
+        {
+            @Override
+            public void afterDataFileUploaded(String key)
+            {
+                uploads.incrementAndGet();
+            }
+        }).run();
+
+        String firstReviewRun = BackupLayout.runId(withoutReviews.to());
+        assertThat(ofTheFirstReview.runId()).contains(firstReviewRun);
+        assertThat(ofTheFirstReview.to()).isEqualTo(new Watermark(inference.imageId(), inference.inferenceId(), first.id()));
+        assertThat(ofTheFirstReview.rows()).isEqualTo(new DatasetCounts(0, 0, 0, 0, 1, 1, 1));
+        assertThat(ofTheSecondReview.runId()).contains(firstReviewRun + String.format("-%012d", first.id()));
+        assertThat(ofTheSecondReview.resumed()).isTrue();
+        assertThat(uploads).hasValue(0);
+        assertThat(ofTheSecondReview.to()).isEqualTo(new Watermark(inference.imageId(), inference.inferenceId(), second.id()));
+        assertThat(ofTheSecondReview.rows()).isEqualTo(new DatasetCounts(0, 0, 0, 0, 1, 1, 1));
+        assertThat(lake.watermark(Backup.STAGE)).isEqualTo(ofTheSecondReview.to());
+        assertThat(lake.manifests()).extracting(Manifest::runId).containsExactly(FIRST_RUN, firstReviewRun, ofTheSecondReview.runId().orElseThrow());
+        assertThat(lake.backup().run().runId()).isEmpty();
+        lake.assertBackupHoldsEveryRowOnce();
+    }
+
+    @Test
+    void aReviewOfAnInferenceBeyondTheRunsRangeWaitsForTheRunThatBacksUpItsInference()
+    {
+        BackupOptions config = TestLake.OPTIONS.withSettleDelay(Duration.ofSeconds(60));
+        IngestResult settled = lake.ingest("2030-03-01T09:00:00Z", box(1, 0.9));
+        // Two application instances whose clocks disagree: the lower id carries the later time.
+        lake.ingest("2030-03-01T10:00:30Z", box(0, 0.9));
+        IngestResult old = lake.ingest("2030-03-01T10:00:00Z", box(1, 0.9));
+        StoredReview ofSettled = lake.review("2030-03-01T10:00:05Z", settled.inferenceId(), Optional.empty(), NewReviewBox.accepted(lake.boxIds(settled.inferenceId()).get(0)));
+        StoredReview ofOld = lake.review("2030-03-01T10:00:10Z", old.inferenceId(), Optional.empty(), NewReviewBox.accepted(lake.boxIds(old.inferenceId()).get(0)));
+
+        lake.clock.set("2030-03-01T10:01:15Z");
+        BackupResult first = lake.backup(config, Faults.NONE).run();
+
+        // The review of the old inference is old enough, but its inference waits behind the young one, and so does the review.
+        assertThat(first.to()).isEqualTo(new Watermark(settled.imageId(), settled.inferenceId(), ofSettled.id()));
+        // So what is backed up so far restores on its own: no review without its inference.
+        try (Database target = servers.newDatabase()) {
+            assertThat(new Restore(target, lake.store, TestLake.OPTIONS, lake.clock).run().reviews()).isEqualTo(1);
+        }
+
+        lake.clock.set("2030-03-01T10:01:31Z");
+        BackupResult second = lake.backup(config, Faults.NONE).run();
+
+        assertThat(second.to()).isEqualTo(new Watermark(old.imageId(), old.inferenceId(), ofOld.id()));
+        assertThat(second.rows().reviews()).isEqualTo(1);
+        lake.assertBackupHoldsEveryRowOnce();
     }
 
     @Test

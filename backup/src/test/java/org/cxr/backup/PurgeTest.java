@@ -1,6 +1,8 @@
 package org.cxr.backup;
 
 import org.cxr.lake.IngestResult;
+import org.cxr.lake.NewReviewBox;
+import org.cxr.lake.StoredReview;
 import org.cxr.lake.pipeline.Watermark;
 import org.cxr.lake.pipeline.Watermarks;
 import org.junit.jupiter.api.Test;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -114,6 +117,62 @@ class PurgeTest
         assertThat(result.limit()).isEqualTo(new Watermark(first.imageId(), first.inferenceId(), 0));
         assertThat(lake.ids("inference")).containsExactly(second.inferenceId());
         assertThat(lake.ids("image")).containsExactly(second.imageId());
+    }
+
+    @Test
+    void anInferenceWithAReviewNotYetBackedUpStaysWithItsReviewsUntilABackupHoldsIt()
+    {
+        IngestResult reviewedEarly = lake.ingest("2030-01-01T10:00:00Z", box(1, 0.9));
+        IngestResult reviewedLate = lake.ingest("2030-01-02T10:00:00Z", box(2, 0.9));
+        StoredReview early = lake.review("2030-01-03T10:00:00Z", reviewedEarly.inferenceId(), Optional.empty(),
+                NewReviewBox.accepted(lake.boxIds(reviewedEarly.inferenceId()).get(0)));
+        lake.backupAt("2030-01-03T10:00:00Z");
+        // Made after the backup: the review is in no backup, however old its inference is.
+        StoredReview late = lake.review("2030-01-04T10:00:00Z", reviewedLate.inferenceId(), Optional.empty(),
+                NewReviewBox.rejected(lake.boxIds(reviewedLate.inferenceId()).get(0)));
+        lake.clock.set("2030-02-01T00:00:00Z");
+        Purge purge = purge(PurgeOptions.defaults());
+
+        PurgeResult result = purge.run(TWO_WEEKS);
+
+        assertThat(result.limit()).isEqualTo(new Watermark(reviewedLate.imageId(), reviewedLate.inferenceId(), early.id()));
+        assertThat(result.inferencesDeleted()).isEqualTo(1);
+        assertThat(result.reviewsDeleted()).isEqualTo(1);
+        assertThat(lake.ids("inference")).containsExactly(reviewedLate.inferenceId());
+        assertThat(lake.ids("image")).containsExactly(reviewedLate.imageId());
+        assertThat(lake.ids("review")).containsExactly(late.id());
+        assertThat(lake.tables.column("review_box", "review_id", Long.class)).containsExactly(late.id());
+        assertThat(lake.backedUpIds(Dataset.REVIEWS, "id")).containsExactly(early.id());
+
+        lake.backupAt("2030-02-01T00:00:00Z");
+        PurgeResult afterBackup = purge.run(TWO_WEEKS);
+
+        assertThat(afterBackup.inferencesDeleted()).isEqualTo(1);
+        assertThat(afterBackup.reviewsDeleted()).isEqualTo(1);
+        assertThat(lake.ids("inference")).isEmpty();
+        assertThat(lake.ids("review")).isEmpty();
+        assertThat(lake.ids("review_box")).isEmpty();
+        assertThat(lake.backedUpIds(Dataset.REVIEWS, "id")).containsExactly(early.id(), late.id());
+    }
+
+    @Test
+    void aRequiredStageThatHasNotReadAReviewKeepsItsInference()
+    {
+        IngestResult reviewed = lake.ingest("2030-01-01T10:00:00Z", box(1, 0.9));
+        IngestResult plain = lake.ingest("2030-01-02T10:00:00Z", box(2, 0.9));
+        lake.review("2030-01-03T10:00:00Z", reviewed.inferenceId(), Optional.empty(), NewReviewBox.accepted(lake.boxIds(reviewed.inferenceId()).get(0)));
+        lake.backupAt("2030-01-03T10:00:00Z");
+        // The warehouse holds both inferences but not the review yet.
+        new Watermarks(lake.database, lake.clock).advance("warehouse", new Watermark(plain.imageId(), plain.inferenceId(), 0));
+        lake.clock.set("2030-02-01T00:00:00Z");
+
+        PurgeResult result = purge(PurgeOptions.defaults().withAlsoRequiredStages(List.of("warehouse"))).run(TWO_WEEKS);
+
+        assertThat(result.limit()).isEqualTo(new Watermark(plain.imageId(), plain.inferenceId(), 0));
+        assertThat(result.inferencesDeleted()).isEqualTo(1);
+        assertThat(result.reviewsDeleted()).isZero();
+        assertThat(lake.ids("inference")).containsExactly(reviewed.inferenceId());
+        assertThat(lake.ids("review")).hasSize(1);
     }
 
     @Test

@@ -2,6 +2,9 @@ package org.cxr.backup;
 
 import org.cxr.lake.IngestResult;
 import org.cxr.lake.MediaType;
+import org.cxr.lake.NewReview;
+import org.cxr.lake.NewReviewBox;
+import org.cxr.lake.StoredReview;
 import org.cxr.lake.Upload;
 import org.cxr.lake.sql.Database;
 import org.cxr.lake.pipeline.Watermark;
@@ -10,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,39 +24,69 @@ final class RestoreRoundTrip
 {
     private RestoreRoundTrip() {}
 
-    /** Fills the lake over three days, backs it up in two runs and purges the first day; returns the rows as they were before the purge. */
+    /**
+     * Fills the lake over three days, with reviews (a superseded one among them), backs it up in two runs and purges
+     * the first day; returns the rows as they were before the purge.
+     */
     static Map<String, List<Map<String, Object>>> fillBackUpAndPurge(TestLake lake)
     {
         byte[] uploadedTwice = TestLake.uniquePng();
-        lake.ingest("2030-01-01T10:00:00.123456Z", uploadedTwice, box(1, 0.91), box(4, 0.62));
-        lake.ingest("2030-01-01T11:00:00Z", TestLake.uniquePng(), "O'Brien \"AP\" view – ünïcode.png", Optional.empty());
+        IngestResult first = lake.ingest("2030-01-01T10:00:00.123456Z", uploadedTwice, box(1, 0.91), box(4, 0.62));
+        IngestResult nothingFound = lake.ingest("2030-01-01T11:00:00Z", TestLake.uniquePng(), "O'Brien \"AP\" view – ünïcode.png", Optional.empty());
         // What COPY's text format must escape survives the round trip too.
         lake.ingest("2030-01-01T11:30:00Z", TestLake.uniquePng(), "tab\there\nnew line\\back\rslash.png", Optional.of("user\\N"), box(2, 0.5));
         lake.ingest("2030-01-02T09:00:00Z", uploadedTwice, box(2, 0.5));
         byte[] third = TestLake.uniquePng();
-        lake.ingest("2030-01-02T10:00:00Z", third, box(0, 1.0), box(3, 0.0), box(3, 0.333));
+        IngestResult threeBoxes = lake.ingest("2030-01-02T10:00:00Z", third, box(0, 1.0), box(3, 0.0), box(3, 0.333));
+        // Every kind of decision, with a comment COPY must escape, and a review that finds nothing.
+        List<Long> firstBoxes = lake.boxIds(first.inferenceId());
+        lake.review("2030-01-01T12:00:00.654321Z", first.inferenceId(), Optional.of("left base\t\"faint\"\nsee \\N"),
+                NewReviewBox.accepted(firstBoxes.get(0)),
+                NewReviewBox.corrected(firstBoxes.get(1), OptionalInt.of(2), Optional.of(new NewReviewBox.Corners(1.5, 2.25, 100, 200.125))),
+                NewReviewBox.added(3, new NewReviewBox.Corners(300, 10, 350.5, 60)));
+        lake.review("2030-01-02T11:00:00Z", nothingFound.inferenceId(), Optional.empty());
         lake.backupAt("2030-01-02T12:00:00Z");
 
-        // A rolled-back upload leaves a gap in the ids; a restore keeps the ids as they are, gaps included.
+        // A rolled-back upload and a rolled-back review leave gaps in the ids; a restore keeps the ids as they are, gaps included.
         lake.clock.set("2030-01-03T08:00:00Z");
         assertThatThrownBy(() -> lake.lake.ingest(new Upload(TestLake.uniquePng(), "lost.png", MediaType.PNG, 1, 1), lake.inference(),
                 stored -> {
                     throw new IllegalStateException("rolled back");
                 }))
                 .hasMessage("rolled back");
+        List<Long> thirdBoxes = lake.boxIds(threeBoxes.inferenceId());
+        assertThatThrownBy(() -> lake.lake.review(new NewReview(threeBoxes.inferenceId(), "dr-house", thirdBoxes.stream().map(NewReviewBox::accepted).toList(),
+                Optional.empty()), stored -> {
+                    throw new IllegalStateException("rolled back");
+                }))
+                .hasMessage("rolled back");
         lake.ingest("2030-01-03T09:00:00Z", box(1, 0.75));
         lake.ingest("2030-01-03T10:00:00Z", third);
+        // The first inference reviewed again: the later review supersedes the earlier one, and both are kept.
+        lake.review("2030-01-03T10:30:00Z", first.inferenceId(), Optional.of("on second thoughts"),
+                NewReviewBox.rejected(firstBoxes.get(0)), NewReviewBox.rejected(firstBoxes.get(1)));
+        lake.review("2030-01-03T11:00:00Z", threeBoxes.inferenceId(), Optional.empty(),
+                NewReviewBox.corrected(thirdBoxes.get(0), OptionalInt.of(1), Optional.empty()),
+                NewReviewBox.accepted(thirdBoxes.get(1)),
+                NewReviewBox.rejected(thirdBoxes.get(2)));
         lake.backupAt("2030-01-03T12:00:00Z");
 
         lake.assertBackupHoldsEveryRowOnce();
         Map<String, List<Map<String, Object>>> original = Map.of(
                 "image", lake.rows("image"),
                 "inference", lake.rows("inference"),
-                "predicted_box", lake.rows("predicted_box"));
+                "predicted_box", lake.rows("predicted_box"),
+                "review", lake.rows("review"),
+                "review_box", lake.rows("review_box"));
+        assertThat(original.get("review")).hasSize(4);
+        assertThat(original.get("review_box")).hasSize(8);
         lake.clock.set("2030-01-20T00:00:00Z");
         PurgeResult purged = new Purge(lake.database, PurgeOptions.defaults(), lake.clock).run(Duration.ofDays(18));
         assertThat(purged.inferencesDeleted()).isEqualTo(3);
+        // Both reviews of the first inference and the one of the inference that found nothing.
+        assertThat(purged.reviewsDeleted()).isEqualTo(3);
         assertThat(purged.imagesDeleted()).isEqualTo(2);
+        assertThat(lake.ids("review")).hasSize(1);
         return original;
     }
 
@@ -69,6 +103,8 @@ final class RestoreRoundTrip
             assertThat(restored.rows("image")).isEqualTo(original.get("image"));
             assertThat(restored.rows("inference")).isEqualTo(original.get("inference"));
             assertThat(restored.rows("predicted_box")).isEqualTo(original.get("predicted_box"));
+            assertThat(restored.rows("review")).isEqualTo(original.get("review"));
+            assertThat(restored.rows("review_box")).isEqualTo(original.get("review_box"));
             RestoreRoundTrip.assertNewRowsGetFreshIdsAndAreBackedUpNext(restored, result);
         }
     }
@@ -79,10 +115,15 @@ final class RestoreRoundTrip
         assertThat(result.images()).isEqualTo(5);
         assertThat(result.inferences()).isEqualTo(7);
         assertThat(result.predictedBoxes()).isEqualTo(8);
+        assertThat(result.reviews()).isEqualTo(4);
+        assertThat(result.reviewBoxes()).isEqualTo(8);
         assertThat(result.imagesMerged()).isZero();
-        // Images, inferences and boxes of two days in the first run, of one day in the second; the join is not loaded.
-        assertThat(result.files()).isEqualTo(2 * 3 + 3);
+        // Images, inferences and boxes of two days in the first run, of one day in the second; the models in each; reviews
+        // of two days in the first run, decisions of one (the other review found nothing); of one day in the second.
+        // The join is not loaded.
+        assertThat(result.files()).isEqualTo((2 * 3 + 1 + 2 + 1) + (3 + 1 + 2));
         assertThat(result.watermark()).isEqualTo(source.watermark(Backup.STAGE));
+        assertThat(result.watermark().reviewId()).isEqualTo(source.ids("review").get(source.ids("review").size() - 1));
         assertThat(restored.watermark(Backup.STAGE)).isEqualTo(result.watermark());
     }
 
@@ -92,18 +133,26 @@ final class RestoreRoundTrip
         long maxImage = restored.ids("image").stream().mapToLong(Long::longValue).max().orElseThrow();
         long maxInference = restored.ids("inference").stream().mapToLong(Long::longValue).max().orElseThrow();
         long maxBox = restored.ids("predicted_box").stream().mapToLong(Long::longValue).max().orElseThrow();
+        // Purged reviews are in the backup too: the restored counters are past them, not only past the rows left.
+        long maxReview = result.watermark().reviewId();
+        long maxReviewBox = restored.ids("review_box").stream().mapToLong(Long::longValue).max().orElseThrow();
 
         IngestResult fresh = restored.ingest("2030-01-21T10:00:00Z", box(2, 0.9), box(3, 0.8));
+        List<Long> freshBoxes = restored.boxIds(fresh.inferenceId());
+        StoredReview review = restored.review("2030-01-21T10:00:00Z", fresh.inferenceId(), Optional.empty(),
+                NewReviewBox.accepted(freshBoxes.get(0)), NewReviewBox.rejected(freshBoxes.get(1)));
 
         assertThat(fresh.imageId()).isGreaterThan(maxImage);
         assertThat(fresh.inferenceId()).isGreaterThan(maxInference);
         assertThat(restored.ids("predicted_box")).filteredOn(id -> id > maxBox).hasSize(2);
+        assertThat(review.id()).isGreaterThan(maxReview);
+        assertThat(restored.ids("review_box")).filteredOn(id -> id > maxReviewBox).hasSize(2);
 
         BackupResult next = restored.backupAt("2030-01-21T10:00:00Z");
 
         assertThat(next.from()).isEqualTo(result.watermark());
-        assertThat(next.to()).isEqualTo(new Watermark(fresh.imageId(), fresh.inferenceId(), 0));
-        assertThat(next.rows()).isEqualTo(new DatasetCounts(1, 1, 2, 2, 0));
+        assertThat(next.to()).isEqualTo(new Watermark(fresh.imageId(), fresh.inferenceId(), review.id()));
+        assertThat(next.rows()).isEqualTo(new DatasetCounts(1, 1, 2, 2, 1, 1, 2));
         restored.assertBackupHoldsEveryRowOnce();
     }
 

@@ -78,7 +78,7 @@ class RestoreTest
 
         assertThatThrownBy(() -> new Restore(lake.database, lake.store, TestLake.OPTIONS, lake.clock).run())
                 .isInstanceOf(BackupException.class)
-                .hasMessageContaining("the backup watermark is at Watermark[imageId=1, inferenceId=1]");
+                .hasMessageContaining("the backup watermark is at Watermark[imageId=1, inferenceId=1, reviewId=0]");
         assertThat(lake.ids("image")).isEmpty();
     }
 
@@ -119,7 +119,7 @@ class RestoreTest
         try (Database target = servers.newDatabase()) {
             RestoreResult result = new Restore(target, lake.store, TestLake.OPTIONS, lake.clock).run();
 
-            assertThat(result).isEqualTo(new RestoreResult(0, 0, 0, 0, 0, 0, 0, 0, Watermark.START));
+            assertThat(result).isEqualTo(new RestoreResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Watermark.START));
         }
     }
 }

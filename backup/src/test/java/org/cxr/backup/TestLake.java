@@ -7,7 +7,11 @@ import org.cxr.lake.Lake;
 import org.cxr.lake.LakeTables;
 import org.cxr.lake.NewInference;
 import org.cxr.lake.MediaType;
+import org.cxr.lake.NewReview;
+import org.cxr.lake.NewReviewBox;
 import org.cxr.lake.PredictedBox;
+import org.cxr.lake.BoxRecord;
+import org.cxr.lake.StoredReview;
 import org.cxr.lake.Upload;
 import org.cxr.lake.sql.Database;
 import org.cxr.lake.pipeline.Watermark;
@@ -33,6 +37,8 @@ final class TestLake
 {
     static final BackupOptions OPTIONS = BackupOptions.defaults().withSettleDelay(Duration.ZERO);
     private static final List<String> CLASSES = List.of("Aortic enlargement", "Cardiomegaly", "ILD", "Infiltration", "Nodule/Mass");
+    private static final String MODEL = "retinanet-r101";
+    private static final String MODEL_VERSION = "2026.1";
 
     final Database database;
     final ObjectStore store;
@@ -85,7 +91,24 @@ final class TestLake
 
     private static NewInference inference(Optional<String> user, PredictedBox... boxes)
     {
-        return new NewInference(0.5, 0.45, "retinanet-r101", "2026.1", 1234, user, List.of(boxes));
+        return new NewInference(0.5, 0.45, MODEL, MODEL_VERSION, 1234, user, List.of(boxes));
+    }
+
+    /**
+     * Dr House's review of the inference at the given time. The inferences' model is registered first (a review is
+     * checked against its model's classes), which puts it in the model_versions dataset of every later run.
+     */
+    StoredReview review(String at, long inferenceId, Optional<String> comment, NewReviewBox... boxes)
+    {
+        clock.set(at);
+        lake.registerModel(MODEL, MODEL_VERSION, CLASSES);
+        return lake.review(new NewReview(inferenceId, "dr-house", List.of(boxes), comment), stored -> {});
+    }
+
+    /** The ids of the inference's predicted boxes, in id order. */
+    List<Long> boxIds(long inferenceId)
+    {
+        return lake.inference(inferenceId).orElseThrow().boxes().stream().map(BoxRecord::id).toList();
     }
 
     Backup backup()
@@ -181,6 +204,8 @@ final class TestLake
         assertThat(backedUpIds(Dataset.INFERENCES, "id")).isEqualTo(ids("inference"));
         assertThat(backedUpIds(Dataset.PREDICTED_BOXES, "id")).isEqualTo(ids("predicted_box"));
         assertThat(backedUpIds(Dataset.DETECTIONS, "inference_id").stream().distinct().toList()).isEqualTo(ids("inference"));
+        assertThat(backedUpIds(Dataset.REVIEWS, "id")).isEqualTo(ids("review"));
+        assertThat(backedUpIds(Dataset.REVIEW_BOXES, "id")).isEqualTo(ids("review_box"));
         assertThat(manifests().stream().flatMap(manifest -> manifest.files().stream()).map(ManifestFile::key))
                 .containsExactlyInAnyOrderElementsOf(dataKeys());
     }

@@ -15,7 +15,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class LakeTables
 {
-    private static final Set<String> TABLES = Set.of("image", "inference", "predicted_box", "model_version", "pipeline_watermark");
+    private static final Set<String> TABLES = Set.of("image", "inference", "predicted_box", "review", "review_box", "model_version", "pipeline_watermark");
 
     private final Database database;
 
@@ -89,7 +89,7 @@ public final class LakeTables
     public void deleteAll()
     {
         database.inTransaction(() -> {
-            for (String table : List.of("predicted_box", "inference", "image", "model_version", "pipeline_watermark")) {
+            for (String table : List.of("review_box", "review", "predicted_box", "inference", "image", "model_version", "pipeline_watermark")) {
                 database.jdbc().sql("DELETE FROM " + table).update();
             }
         });

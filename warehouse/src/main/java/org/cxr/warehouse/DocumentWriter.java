@@ -14,6 +14,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,8 @@ import static java.util.Objects.requireNonNull;
 import static org.cxr.warehouse.DocumentShape.ID;
 import static org.cxr.warehouse.DocumentShape.INFERENCES;
 import static org.cxr.warehouse.DocumentShape.INFERENCE_ID;
+import static org.cxr.warehouse.DocumentShape.REVIEWS;
+import static org.cxr.warehouse.DocumentShape.REVIEW_ID;
 
 /**
  * Writes a page of image documents with unordered bulk writes, so that writing it twice, or after a partial write,
@@ -44,10 +47,16 @@ import static org.cxr.warehouse.DocumentShape.INFERENCE_ID;
  * New documents are written by {@code _id} alone, which every MongoDB-wire server answers from its primary index;
  * the guarded pushes, which some servers (the embedded one) answer by scanning the collection, are sent only for
  * documents that exist. Only operators that Amazon DocumentDB supports are used, and no transaction.
+ *
+ * <p>Reviews come in pages of their own ({@link #writeReviews}), always into documents and inferences that exist
+ * already. The same way: a look-up of the review ids the page's inferences hold, then for each review they lack one
+ * push into its inference's {@code reviews}, guarded by {@code "reviews.reviewId": {$ne: id}} within the inference
+ * ({@code $elemMatch}, which the positional {@code $} of the push then names), sorted by review id.
  */
 final class DocumentWriter
 {
     private static final PushOptions SORTED_BY_INFERENCE_ID = new PushOptions().sortDocument(new Document(INFERENCE_ID, 1));
+    private static final PushOptions SORTED_BY_REVIEW_ID = new PushOptions().sortDocument(new Document(REVIEW_ID, 1));
 
     private final MongoCollection<Document> images;
 
@@ -164,6 +173,87 @@ final class DocumentWriter
             stored.put(document.getString(ID), document.getList(INFERENCES, Document.class, List.of()).stream()
                     .map(inference -> inference.getLong(INFERENCE_ID))
                     .toList());
+        }
+        return stored;
+    }
+
+    /**
+     * Puts each review of the page into its inference, unless the inference holds it already; returns how many it
+     * added. Every inference must be in the warehouse (the review pages stop before a review of an inference beyond
+     * the watermark): one that is missing was lost from the warehouse, and the run fails rather than drop its review.
+     */
+    int writeReviews(List<PendingReview> page)
+    {
+        requireNonNull(page, "page");
+        if (page.isEmpty()) {
+            return 0;
+        }
+        List<WriteModel<Document>> writes = reviewPushes(page, storedReviewIds(page));
+        int appended = writes.isEmpty() ? 0 : bulkWrite(writes).getModifiedCount();
+        verifyReviews(page);
+        return appended;
+    }
+
+    /** A guarded push for each review of the page that its inference was seen to lack. */
+    static List<WriteModel<Document>> reviewPushes(List<PendingReview> page, Map<String, Map<Long, List<Long>>> stored)
+    {
+        List<WriteModel<Document>> writes = new ArrayList<>();
+        for (PendingReview pending : page) {
+            List<Long> present = reviewIds(stored, pending);
+            if (!present.contains(pending.review().reviewId())) {
+                writes.add(push(pending));
+            }
+        }
+        return writes;
+    }
+
+    static WriteModel<Document> push(PendingReview pending)
+    {
+        Bson lacksTheReview = Filters.and(Filters.eq(INFERENCE_ID, pending.inferenceId()), Filters.ne(REVIEWS + "." + REVIEW_ID, pending.review().reviewId()));
+        return new UpdateOneModel<>(
+                Filters.and(Filters.eq(ID, pending.sha256()), Filters.elemMatch(INFERENCES, lacksTheReview)),
+                // The positional $ is the inference that $elemMatch found.
+                Updates.pushEach(INFERENCES + ".$." + REVIEWS, List.of(DocumentShape.review(pending.review())), SORTED_BY_REVIEW_ID));
+    }
+
+    /** Every review of the page is stored exactly once, in its inference: only then may the watermark pass it. */
+    private void verifyReviews(List<PendingReview> page)
+    {
+        Map<String, Map<Long, List<Long>>> stored = storedReviewIds(page);
+        for (PendingReview pending : page) {
+            long copies = reviewIds(stored, pending).stream().filter(id -> id == pending.review().reviewId()).count();
+            if (copies != 1) {
+                throw new IllegalStateException("After the write, inference " + pending.inferenceId() + " of image " + pending.sha256() + " holds review "
+                        + pending.review().reviewId() + " " + copies + " times instead of once");
+            }
+        }
+    }
+
+    private static List<Long> reviewIds(Map<String, Map<Long, List<Long>>> stored, PendingReview pending)
+    {
+        List<Long> reviewIds = stored.getOrDefault(pending.sha256(), Map.of()).get(pending.inferenceId());
+        if (reviewIds == null) {
+            throw new IllegalStateException("Review " + pending.review().reviewId() + " is of inference " + pending.inferenceId()
+                    + ", which the warehouse's document of image " + pending.sha256() + " does not hold although the stage's watermark has passed it;"
+                    + " forget the warehouse watermark to copy the lake again");
+        }
+        return reviewIds;
+    }
+
+    /** The review ids each inference holds, by inference id, in those documents of the page's images that exist. */
+    private Map<String, Map<Long, List<Long>>> storedReviewIds(List<PendingReview> page)
+    {
+        List<String> ids = page.stream().map(PendingReview::sha256).distinct().toList();
+        Map<String, Map<Long, List<Long>>> stored = new HashMap<>();
+        Bson fields = Projections.include(INFERENCES + "." + INFERENCE_ID, INFERENCES + "." + REVIEWS + "." + REVIEW_ID);
+        for (Document document : images.find(Filters.in(ID, ids)).projection(fields)) {
+            Map<Long, List<Long>> inferences = new HashMap<>();
+            for (Document inference : document.getList(INFERENCES, Document.class, List.of())) {
+                inferences.put(inference.getLong(INFERENCE_ID), inference.getList(REVIEWS, Document.class, List.of()).stream()
+                        .map(review -> review.getLong(REVIEW_ID))
+                        .toList());
+            }
+            stored.put(document.getString(ID), inferences);
         }
         return stored;
     }

@@ -4,8 +4,11 @@ import org.cxr.lake.BoxRecord;
 import org.cxr.lake.ImageRecord;
 import org.cxr.lake.InferenceRecord;
 import org.cxr.lake.LakeRows;
+import org.cxr.lake.LakeRows.ReviewOfImage;
 import org.cxr.lake.ModelVersion;
+import org.cxr.lake.ReviewBoxRecord;
 import org.cxr.lake.StoredInference;
+import org.cxr.lake.StoredReview;
 import org.cxr.lake.sql.Database;
 
 import java.time.Instant;
@@ -18,7 +21,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The lake's settled inferences in id order, a page at a time, reshaped into the image documents they belong in:
- * each inference nested in its image's document, with its boxes and its model's classes.
+ * each inference nested in its image's document, with its boxes and its model's classes. Then, separately, the
+ * settled reviews in id order, each addressed to its inference's place in those documents.
  */
 final class LakeReader
 {
@@ -58,6 +62,43 @@ final class LakeReader
         return new LakePage(documents, read.size(), boxCount, read.get(read.size() - 1).id(), settled.last());
     }
 
+    /**
+     * The settled reviews after {@code afterReviewId}, at most {@code limit}, up to (not including) the first review of
+     * an inference above {@code lastInferenceId}, which the warehouse does not hold yet: the page stops there rather
+     * than skip it, so that the review watermark never passes a review that has nowhere to go yet.
+     */
+    ReviewPage reviewPage(long afterReviewId, int limit, Instant cutoff, long lastInferenceId)
+    {
+        LakeRows.SettledReviews settled = rows.settledReviews(afterReviewId, limit, cutoff);
+        List<PendingReview> reviews = new ArrayList<>(settled.reviews().size());
+        boolean last = settled.last();
+        int boxCount = 0;
+        for (ReviewOfImage row : settled.reviews()) {
+            StoredReview stored = row.review();
+            if (stored.inferenceId() > lastInferenceId) {
+                last = true;
+                break;
+            }
+            boxCount += stored.boxes().size();
+            reviews.add(new PendingReview(row.image().sha256(), stored.inferenceId(), document(stored)));
+        }
+        if (reviews.isEmpty()) {
+            return ReviewPage.empty(afterReviewId);
+        }
+        return new ReviewPage(reviews, boxCount, reviews.get(reviews.size() - 1).review().reviewId(), last);
+    }
+
+    private static ReviewDocument document(StoredReview stored)
+    {
+        return new ReviewDocument(stored.id(), stored.review().reviewer(), stored.reviewedAt(), stored.review().comment(),
+                stored.boxes().stream().map(LakeReader::reviewedBox).toList());
+    }
+
+    private static ReviewedBox reviewedBox(ReviewBoxRecord box)
+    {
+        return new ReviewedBox(box.id(), box.predictedBoxId(), box.decision(), box.label());
+    }
+
     private static ImageDocument document(ImageRecord image, List<InferenceDocument> inferences)
     {
         return new ImageDocument(image.sha256(), image.id(), image.bucket(), image.objectKey(), image.originalFileName(), image.mediaType(), image.width(),
@@ -70,7 +111,8 @@ final class LakeReader
         ModelVersion model = models.get(inference.modelName() + "@" + inference.modelVersion());
         return new InferenceDocument(inference.id(), inference.createdAt(), inference.modelName(), inference.modelVersion(),
                 model == null ? List.of() : model.classNames(), inference.confidenceThreshold(), inference.nmsIouThreshold(), inference.durationMillis(),
-                inference.userName(), stored.boxes().stream().map(LakeReader::detection).toList());
+                // Reviews are not read with their inferences: they go in by the review pages, which follow.
+                inference.userName(), stored.boxes().stream().map(LakeReader::detection).toList(), List.of());
     }
 
     private static Detection detection(BoxRecord box)

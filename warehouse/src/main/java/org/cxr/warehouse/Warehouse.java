@@ -21,17 +21,22 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Stage 4 of the platform: the lake's inferences, with their boxes and images, reshaped into one document per image in
- * the {@code images} collection of a MongoDB-wire warehouse (Amazon DocumentDB, MongoDB).
+ * the {@code images} collection of a MongoDB-wire warehouse (Amazon DocumentDB, MongoDB), and the radiologists'
+ * reviews nested in the inferences they review.
  *
- * <p>A run reads only what the stage has not copied yet: inferences with ids above the stage's watermark, a page at a
- * time. Each page is written with one bulk write that is safe to repeat, checked, and only then does the watermark
- * move past it. A run that fails at any point, even half-way through a bulk write, leaves the warehouse in a state
- * from which the next run converges to exactly the documents an uninterrupted run writes: nothing lost, nothing
- * doubled.
+ * <p>A run reads only what the stage has not copied yet: inferences with ids above the inference id of the stage's
+ * watermark, a page at a time; then reviews with ids above its review id. Reviews have a watermark of their own
+ * because one often arrives long after its inference was copied; they come after the inferences in each run, so that
+ * a review finds its inference in the warehouse, and a review of an inference the inference pages have not reached
+ * (one still too young) ends the review pages until a later run has copied it. Each page is written with one bulk
+ * write that is safe to repeat, checked, and only then does the watermark move past it. A run that fails at any point,
+ * even half-way through a bulk write, leaves the warehouse in a state from which the next run converges to exactly the
+ * documents an uninterrupted run writes: nothing lost, nothing doubled.
  *
- * <p>Only inferences created more than the settle delay before the run started are taken (in id order, up to the first
- * that is not): a transaction that got a lower id may commit after one with a higher id, and the watermark must never
- * pass a row that is not visible yet. The delay must exceed the longest upload transaction.
+ * <p>Only inferences created (and reviews made) more than the settle delay before the run started are taken (in id
+ * order, up to the first that is not): a transaction that got a lower id may commit after one with a higher id, and the
+ * watermark must never pass a row that is not visible yet. The delay must exceed the longest upload or review
+ * transaction.
  *
  * <p>One run at a time: concurrent runs write correct documents but may count the same work twice. The application's
  * scheduler holds a lease per stage.
@@ -77,7 +82,7 @@ public final class Warehouse
         return e;
     }
 
-    /** Copies every settled inference the warehouse lacks; throws {@link WarehouseRunException} on failure. */
+    /** Copies every settled inference and review the warehouse lacks; throws {@link WarehouseRunException} on failure. */
     public WarehouseRunResult run()
     {
         return run(progress -> {});
@@ -112,14 +117,31 @@ public final class Warehouse
                     break;
                 }
             }
+            while (true) {
+                ReviewPage page = lake.reviewPage(progress.watermark().reviewId(), options.pageSize(), cutoff, progress.watermark().inferenceId());
+                if (page.isEmpty()) {
+                    break;
+                }
+                int appended = writer.writeReviews(page.reviews());
+                Watermark next = new Watermark(progress.watermark().imageId(), progress.watermark().inferenceId(), page.lastReviewId());
+                watermarks.advance(STAGE, next);
+                progress = progress.plus(page, appended, next);
+                log.debug("Warehouse page {}: {}", progress.pages(), progress);
+                afterEachPage.accept(progress);
+                if (page.last()) {
+                    break;
+                }
+            }
         }
         catch (RuntimeException e) {
-            throw new WarehouseRunException("The warehouse run failed after " + progress.pages() + " page(s) at watermark "
-                    + progress.watermark().inferenceId() + ": " + e.getMessage(), progress, unavailableIfConnection(e));
+            throw new WarehouseRunException("The warehouse run failed after " + progress.pages() + " page(s) at watermark inference "
+                    + progress.watermark().inferenceId() + ", review " + progress.watermark().reviewId() + ": " + e.getMessage(),
+                    progress, unavailableIfConnection(e));
         }
-        log.info("Warehouse run: {} inference(s) and {} box(es) read, {} document(s) inserted, {} updated, {} inference(s) appended, watermark {}",
+        log.info("Warehouse run: {} inference(s) and {} box(es) read, {} document(s) inserted, {} updated, {} inference(s) appended; {} review(s) read, {} appended;"
+                        + " watermark inference {}, review {}",
                 progress.inferencesRead(), progress.boxesRead(), progress.documentsInserted(), progress.documentsUpdated(), progress.inferencesAppended(),
-                progress.watermark().inferenceId());
+                progress.reviewsRead(), progress.reviewsAppended(), progress.watermark().inferenceId(), progress.watermark().reviewId());
         return progress;
     }
 }

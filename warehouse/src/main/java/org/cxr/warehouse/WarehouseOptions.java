@@ -9,9 +9,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * How a warehouse run reads the lake.
  *
- * @param settleDelay only inferences created at least this long before the run started are taken, so that the
- *         transactions still writing rows with lower ids have committed (see {@link Warehouse})
- * @param pageSize inferences read, written and acknowledged at a time; bounds the memory of a run
+ * @param settleDelay only inferences created (and reviews made) at least this long before the run started are
+ *         taken, so that the transactions still writing rows with lower ids have committed (see {@link Warehouse})
+ * @param pageSize inferences, or reviews, read, written and acknowledged at a time; bounds the memory of a run
  */
 public record WarehouseOptions(Duration settleDelay, int pageSize)
 {

@@ -22,6 +22,8 @@ import static java.util.Objects.requireNonNull;
 import static org.cxr.warehouse.DocumentShape.DETECTIONS;
 import static org.cxr.warehouse.DocumentShape.ID;
 import static org.cxr.warehouse.DocumentShape.INFERENCES;
+import static org.cxr.warehouse.DocumentShape.REVIEWS;
+import static org.cxr.warehouse.DocumentShape.REVIEW_BOXES;
 
 /** Reads the warehouse's image documents: for the data mart export and for reconciling the warehouse with the lake. */
 public final class WarehouseReader
@@ -77,7 +79,7 @@ public final class WarehouseReader
         return Optional.ofNullable(images.find(Filters.eq(ID, sha256)).first()).map(DocumentShape::read);
     }
 
-    /** How many image documents, inferences and detections the warehouse holds. */
+    /** How many image documents, inferences, detections, reviews and review decisions the warehouse holds. */
     public WarehouseCounts counts()
     {
         long documents = images.countDocuments();
@@ -85,12 +87,26 @@ public final class WarehouseReader
                         Aggregates.unwind("$" + INFERENCES),
                         Aggregates.group(null,
                                 Accumulators.sum("inferences", 1),
-                                Accumulators.sum("boxes", new Document("$size", "$" + INFERENCES + "." + DETECTIONS)))))
+                                Accumulators.sum("boxes", new Document("$size", "$" + INFERENCES + "." + DETECTIONS)),
+                                // Inferences written before reviews were carried have no reviews field until their first.
+                                Accumulators.sum("reviews", new Document("$size", new Document("$ifNull", List.of("$" + INFERENCES + "." + REVIEWS, List.of())))))))
                 .first();
         if (totals == null) {
-            return new WarehouseCounts(documents, 0, 0);
+            return new WarehouseCounts(documents, 0, 0, 0, 0);
         }
-        return new WarehouseCounts(documents, number(totals, "inferences"), number(totals, "boxes"));
+        long reviews = number(totals, "reviews");
+        return new WarehouseCounts(documents, number(totals, "inferences"), number(totals, "boxes"), reviews, reviews == 0 ? 0 : reviewBoxes());
+    }
+
+    /** The decisions of every review, a second pass over the reviews alone (run only when there are some). */
+    private long reviewBoxes()
+    {
+        Document totals = images.aggregate(List.of(
+                        Aggregates.unwind("$" + INFERENCES),
+                        Aggregates.unwind("$" + INFERENCES + "." + REVIEWS),
+                        Aggregates.group(null, Accumulators.sum("boxes", new Document("$size", "$" + INFERENCES + "." + REVIEWS + "." + REVIEW_BOXES)))))
+                .first();
+        return totals == null ? 0 : number(totals, "boxes");
     }
 
     private static long number(Document document, String field)

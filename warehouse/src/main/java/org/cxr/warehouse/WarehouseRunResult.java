@@ -9,14 +9,17 @@ import static java.util.Objects.requireNonNull;
 /**
  * What a run did, counted over the pages it wrote.
  *
- * @param cutoff only inferences created before this instant were taken
- * @param pages pages read from the lake, written and acknowledged
+ * @param cutoff only inferences created and reviews made before this instant were taken
+ * @param pages pages read from the lake, written and acknowledged: pages of inferences, then of reviews
  * @param inferencesRead inferences read from the lake
  * @param boxesRead their boxes
  * @param documentsInserted image documents created
  * @param documentsUpdated image documents that existed and got at least one inference
  * @param inferencesAppended inferences added to documents, new or existing; less than {@code inferencesRead} when a
  *         run repeats work a failed run had done
+ * @param reviewsRead reviews read from the lake (only reviews made before the cutoff, of inferences the warehouse holds)
+ * @param reviewBoxesRead their decisions
+ * @param reviewsAppended reviews added to their inferences; less than {@code reviewsRead} when a run repeats work
  * @param watermark the stage's watermark when the run ended
  */
 public record WarehouseRunResult(
@@ -27,6 +30,9 @@ public record WarehouseRunResult(
         long documentsInserted,
         long documentsUpdated,
         long inferencesAppended,
+        long reviewsRead,
+        long reviewBoxesRead,
+        long reviewsAppended,
         Watermark watermark)
 {
     public WarehouseRunResult
@@ -37,7 +43,7 @@ public record WarehouseRunResult(
 
     static WarehouseRunResult start(Instant cutoff, Watermark watermark)
     {
-        return new WarehouseRunResult(cutoff, 0, 0, 0, 0, 0, 0, watermark);
+        return new WarehouseRunResult(cutoff, 0, 0, 0, 0, 0, 0, 0, 0, 0, watermark);
     }
 
     WarehouseRunResult plus(LakePage page, DocumentWriter.PageWrite write, Watermark watermark)
@@ -50,6 +56,18 @@ public record WarehouseRunResult(
                 documentsInserted + write.documentsInserted(),
                 documentsUpdated + write.documentsUpdated(),
                 inferencesAppended + write.inferencesAppended(),
+                reviewsRead,
+                reviewBoxesRead,
+                reviewsAppended,
+                watermark);
+    }
+
+    WarehouseRunResult plus(ReviewPage page, int appended, Watermark watermark)
+    {
+        return new WarehouseRunResult(cutoff, pages + 1, inferencesRead, boxesRead, documentsInserted, documentsUpdated, inferencesAppended,
+                reviewsRead + page.reviews().size(),
+                reviewBoxesRead + page.boxCount(),
+                reviewsAppended + appended,
                 watermark);
     }
 }

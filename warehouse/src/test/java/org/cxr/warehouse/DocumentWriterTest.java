@@ -7,6 +7,7 @@ import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
 import org.cxr.lake.MediaType;
+import org.cxr.lake.ReviewDecision;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,6 +123,28 @@ class DocumentWriterTest
         assertThat(writer.write(List.of(image(A, 1, 2, 3), image(B, 4, 5)))).isEqualTo(DocumentWriter.PageWrite.NOTHING);
     }
 
+    @Test
+    void reviewPushesGiveTheSameReviewsInAnyOrderAndRepeatedAddNothing()
+    {
+        apply(DocumentWriter.plan(List.of(image(A, 1, 2)), Map.of()).writes());
+        List<PendingReview> reviews = List.of(review(A, 1, 10), review(A, 2, 11), review(A, 1, 12), review(A, 1, 13));
+        List<WriteModel<Document>> pushes = reviews.stream().map(DocumentWriter::push).toList();
+
+        // Each shuffle applies every push again: the guard turns the repeats into nothing.
+        for (long seed = 0; seed < 5; seed++) {
+            List<WriteModel<Document>> shuffled = new ArrayList<>(pushes);
+            Collections.shuffle(shuffled, new Random(seed));
+            apply(shuffled);
+        }
+
+        List<InferenceDocument> inferences = documents().get(0).inferences();
+        assertThat(inferences.get(0).reviews()).extracting(ReviewDocument::reviewId).containsExactly(10L, 12L, 13L);
+        assertThat(inferences.get(1).reviews()).extracting(ReviewDocument::reviewId).containsExactly(11L);
+        assertThat(inferences.get(0).reviews().get(0)).isEqualTo(reviews.get(0).review());
+        assertThat(new DocumentWriter(database).writeReviews(reviews)).isZero();
+        assertThat(DocumentWriter.reviewPushes(reviews, Map.of(A, Map.of(1L, List.of(10L, 12L), 2L, List.of())))).hasSize(2);
+    }
+
     private void apply(List<WriteModel<Document>> writes)
     {
         // Ordered, so that the server runs them in exactly the order under test.
@@ -140,12 +163,18 @@ class DocumentWriterTest
         return reversed;
     }
 
+    private static PendingReview review(String sha256, long inferenceId, long reviewId)
+    {
+        return new PendingReview(sha256, inferenceId, new ReviewDocument(reviewId, "dr-house", Instant.ofEpochMilli(1_900_000_100_000L + reviewId), Optional.empty(),
+                List.of(new ReviewedBox(reviewId * 10, Optional.of(inferenceId * 10), ReviewDecision.REJECTED, Optional.empty()))));
+    }
+
     private static ImageDocument image(String sha256, long... inferenceIds)
     {
         List<InferenceDocument> inferences = new ArrayList<>();
         for (long id : inferenceIds) {
             inferences.add(new InferenceDocument(id, Instant.ofEpochMilli(1_900_000_000_000L + id), "model", "1", List.of("class"), 0.5, 0.5, id, Optional.empty(),
-                    List.of(new Detection(id * 10, (int) id % 5, "class", 0.75, 1, 2, 3, 4))));
+                    List.of(new Detection(id * 10, (int) id % 5, "class", 0.75, 1, 2, 3, 4)), List.of()));
         }
         return new ImageDocument(sha256, sha256.charAt(0), "bucket", "images/" + sha256 + ".png", "x.png", MediaType.PNG, 2, 3, 100,
                 Instant.ofEpochMilli(1_800_000_000_000L), inferences);

@@ -14,6 +14,7 @@ import org.bson.BsonDocument;
 import org.bson.BsonDouble;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
+import org.bson.BsonNull;
 import org.bson.BsonString;
 import org.bson.BsonType;
 import org.bson.BsonValue;
@@ -23,6 +24,10 @@ import org.cxr.lake.ContentHash;
 import org.cxr.lake.IngestResult;
 import org.cxr.lake.Lake;
 import org.cxr.lake.LakeTables;
+import org.cxr.lake.NewReview;
+import org.cxr.lake.NewReviewBox;
+import org.cxr.lake.ReviewBoxRecord;
+import org.cxr.lake.StoredReview;
 import org.cxr.lake.Upload;
 import org.cxr.lake.embedded.EmbeddedS3;
 import org.cxr.lake.store.ObjectStore;
@@ -49,6 +54,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -162,7 +168,9 @@ abstract class WarehouseContractTest
         BsonArray inferences = document.getArray("inferences");
         assertThat(inferences).hasSize(2);
         BsonDocument firstStored = inferences.get(0).asDocument();
-        assertThat(firstStored.keySet()).containsExactly("inferenceId", "createdAt", "model", "thresholds", "durationMs", "user", "detections");
+        assertThat(firstStored.keySet()).containsExactly("inferenceId", "createdAt", "model", "thresholds", "durationMs", "user", "detections", "reviews");
+        // Reviews follow in pages of their own; none yet.
+        assertThat(firstStored.getArray("reviews")).isEmpty();
         assertThat(firstStored.get("inferenceId")).isEqualTo(int64(firstInference.inferenceId()));
         assertThat(firstStored.get("createdAt")).isEqualTo(date(first));
         // The classes of its model travel with each inference, so a class id is read as the name that model gave it.
@@ -177,7 +185,7 @@ abstract class WarehouseContractTest
                 detection(boxIds.get(1), 4, "Nodule/Mass", 0.625, 300, 310, 340.5, 352));
 
         BsonDocument secondStored = inferences.get(1).asDocument();
-        assertThat(secondStored.keySet()).containsExactly("inferenceId", "createdAt", "model", "thresholds", "durationMs", "user", "detections");
+        assertThat(secondStored.keySet()).containsExactly("inferenceId", "createdAt", "model", "thresholds", "durationMs", "user", "detections", "reviews");
         assertThat(secondStored.get("inferenceId")).isEqualTo(int64(secondInference.inferenceId()));
         assertThat(secondStored.get("createdAt")).isEqualTo(date(second));
         assertThat(secondStored.get("durationMs")).isEqualTo(int64(87));
@@ -195,9 +203,9 @@ abstract class WarehouseContractTest
         assertThat(read.inferences()).containsExactly(
                 new InferenceDocument(firstInference.inferenceId(), first.truncatedTo(ChronoUnit.MILLIS), "retinanet-r101", "2026.1", classes, 0.5, 0.45, 1234, Optional.of("radiologist"), List.of(
                         new Detection(boxIds.get(0), 1, "Cardiomegaly", 0.91, 10.5, 20.25, 110.75, 220),
-                        new Detection(boxIds.get(1), 4, "Nodule/Mass", 0.625, 300, 310, 340.5, 352))),
+                        new Detection(boxIds.get(1), 4, "Nodule/Mass", 0.625, 300, 310, 340.5, 352)), List.of()),
                 new InferenceDocument(secondInference.inferenceId(), second.truncatedTo(ChronoUnit.MILLIS), "cxr-demo-phantom", "1.0.0", List.of(), 0.3, 0.6, 87, Optional.empty(), List.of(
-                        new Detection(boxIds(secondInference.inferenceId()).get(0), 0, "Aortic enlargement", 0.4, 1, 2, 3, 4))));
+                        new Detection(boxIds(secondInference.inferenceId()).get(0), 0, "Aortic enlargement", 0.4, 1, 2, 3, 4)), List.of()));
     }
 
     @Test
@@ -225,7 +233,7 @@ abstract class WarehouseContractTest
         assertThat(documents).hasSize(3);
         assertThat(inferenceIds(documents.get(seenTwice.sha256()))).containsExactly(first.inferenceId(), again.inferenceId());
         assertThat(inferenceIds(documents.get(fresh.sha256()))).containsExactly(freshInference.inferenceId());
-        assertThat(new WarehouseReader(warehouse).counts()).isEqualTo(new WarehouseCounts(3, 4, 6));
+        assertThat(new WarehouseReader(warehouse).counts()).isEqualTo(new WarehouseCounts(3, 4, 6, 0, 0));
     }
 
     @Test
@@ -268,7 +276,7 @@ abstract class WarehouseContractTest
         assertThat(rerun.inferencesAppended()).isZero();
         assertThat(commands.writes()).isEmpty();
         assertThat(documents()).isEqualTo(before);
-        assertThat(new WarehouseReader(warehouse).counts()).isEqualTo(new WarehouseCounts(2, 3, 6));
+        assertThat(new WarehouseReader(warehouse).counts()).isEqualTo(new WarehouseCounts(2, 3, 6, 0, 0));
     }
 
     @Test
@@ -407,9 +415,9 @@ abstract class WarehouseContractTest
         assertThat(streamed).hasSize(6).isSorted().containsAll(hashes);
         assertThat(reader.images(Optional.of(streamed.get(3)), 10)).extracting(ImageDocument::sha256).containsExactly(streamed.get(4), streamed.get(5));
         assertThat(reader.images(Optional.empty(), 1)).extracting(ImageDocument::sha256).containsExactly(streamed.get(0));
-        assertThat(reader.counts()).isEqualTo(new WarehouseCounts(6, 6, 0 + 1 + 2 + 3 + 4 + 2));
+        assertThat(reader.counts()).isEqualTo(new WarehouseCounts(6, 6, 0 + 1 + 2 + 3 + 4 + 2, 0, 0));
         assertThat(reader.image(ContentHash.sha256(new byte[] {1}))).isEmpty();
-        assertThat(new WarehouseReader(freshDatabase()).counts()).isEqualTo(new WarehouseCounts(0, 0, 0));
+        assertThat(new WarehouseReader(freshDatabase()).counts()).isEqualTo(new WarehouseCounts(0, 0, 0, 0, 0));
     }
 
     @Test
@@ -427,13 +435,187 @@ abstract class WarehouseContractTest
     }
 
     @Test
+    void aReviewThatArrivesAfterItsInferenceIsNestedInItAndALaterReviewIsKeptAfterIt()
+    {
+        registerDemoModel();
+        Image image = newImage("reviewed.png");
+        IngestResult reviewed = ingest(image, 2);
+        IngestResult notReviewed = ingest(image, 1);
+        warehouse().run();
+        List<Long> boxes = boxIds(reviewed.inferenceId());
+        StoredReview first = review(reviewed.inferenceId(), Optional.of("left base"),
+                NewReviewBox.accepted(boxes.get(0)),
+                NewReviewBox.corrected(boxes.get(1), OptionalInt.of(3), Optional.of(new NewReviewBox.Corners(5, 6, 50.5, 60))),
+                NewReviewBox.added(4, new NewReviewBox.Corners(100, 100, 200, 150)));
+
+        WarehouseRunResult afterFirst = warehouse().run();
+
+        assertThat(afterFirst.pages()).isEqualTo(1);
+        assertThat(afterFirst.inferencesRead()).isZero();
+        assertThat(afterFirst.reviewsRead()).isEqualTo(1);
+        assertThat(afterFirst.reviewBoxesRead()).isEqualTo(3);
+        assertThat(afterFirst.reviewsAppended()).isEqualTo(1);
+        assertThat(afterFirst.documentsInserted() + afterFirst.documentsUpdated() + afterFirst.inferencesAppended()).isZero();
+        assertThat(afterFirst.watermark()).isEqualTo(new Watermark(0, notReviewed.inferenceId(), first.id()));
+
+        // Reviewed again: the later review supersedes the first, and both are kept, in review id order.
+        StoredReview second = review(reviewed.inferenceId(), Optional.empty(), NewReviewBox.rejected(boxes.get(0)), NewReviewBox.rejected(boxes.get(1)));
+        WarehouseRunResult afterSecond = warehouse().run();
+
+        assertThat(afterSecond.reviewsAppended()).isEqualTo(1);
+        assertThat(afterSecond.watermark().reviewId()).isEqualTo(second.id());
+        BsonArray inferences = warehouse.getCollection("images", BsonDocument.class).find().first().getArray("inferences");
+        assertThat(inferences.get(1).asDocument().getArray("reviews")).isEmpty();
+        BsonArray reviews = inferences.get(0).asDocument().getArray("reviews");
+        assertThat(reviews).hasSize(2);
+        BsonDocument firstStored = reviews.get(0).asDocument();
+        assertThat(firstStored.keySet()).containsExactly("reviewId", "reviewer", "reviewedAt", "comment", "boxes");
+        assertThat(firstStored.get("reviewId")).isEqualTo(int64(first.id()));
+        assertThat(firstStored.get("reviewer")).isEqualTo(string("dr-house"));
+        assertThat(firstStored.get("reviewedAt")).isEqualTo(date(first.reviewedAt()));
+        assertThat(firstStored.get("comment")).isEqualTo(string("left base"));
+        List<Long> decisions = first.boxes().stream().map(ReviewBoxRecord::id).toList();
+        assertThat(firstStored.getArray("boxes").getValues()).containsExactly(
+                reviewedBox(decisions.get(0), int64(boxes.get(0)), "accepted", label(0, "class 0", 0, 0, 10, 20)),
+                reviewedBox(decisions.get(1), int64(boxes.get(1)), "corrected", label(3, "class 3", 5, 6, 50.5, 60)),
+                reviewedBox(decisions.get(2), BsonNull.VALUE, "added", label(4, "class 4", 100, 100, 200, 150)));
+        BsonDocument secondStored = reviews.get(1).asDocument();
+        assertThat(secondStored.get("reviewId")).isEqualTo(int64(second.id()));
+        assertThat(secondStored.get("comment")).isEqualTo(BsonNull.VALUE);
+        assertThat(secondStored.getArray("boxes").getValues()).containsExactly(
+                reviewedBox(second.boxes().get(0).id(), int64(boxes.get(0)), "rejected", BsonNull.VALUE),
+                reviewedBox(second.boxes().get(1).id(), int64(boxes.get(1)), "rejected", BsonNull.VALUE));
+
+        // The read API gives the same reviews as records (times to the millisecond, as BSON keeps them).
+        InferenceDocument read = new WarehouseReader(warehouse).image(image.sha256()).orElseThrow().inferences().get(0);
+        assertThat(read.reviews()).containsExactly(asStored(first), asStored(second));
+        assertThat(new WarehouseReader(warehouse).counts()).isEqualTo(new WarehouseCounts(1, 2, 3, 2, 5));
+        assertThat(documents()).isEqualTo(documentsOfACleanRun());
+    }
+
+    @Test
+    void anInferenceReviewedBeforeTheWarehouseCopiedItGetsItsReviewInTheSameRun()
+    {
+        registerDemoModel();
+        IngestResult inference = ingest(newImage("early.png"), 1);
+        StoredReview review = review(inference.inferenceId(), Optional.empty(), NewReviewBox.accepted(boxIds(inference.inferenceId()).get(0)));
+
+        WarehouseRunResult result = warehouse().run();
+
+        // The inferences first, then the reviews: one page of each.
+        assertThat(result.pages()).isEqualTo(2);
+        assertThat(result.documentsInserted()).isEqualTo(1);
+        assertThat(result.inferencesAppended()).isEqualTo(1);
+        assertThat(result.reviewsAppended()).isEqualTo(1);
+        assertThat(result.watermark()).isEqualTo(new Watermark(0, inference.inferenceId(), review.id()));
+        assertThat(documents().get(0).inferences().get(0).reviews()).containsExactly(asStored(review));
+    }
+
+    @Test
+    void aRunThatRepeatsWrittenReviewPagesDuplicatesNoReviewAndRestoresOneThatWasLost()
+    {
+        registerDemoModel();
+        Image twice = newImage("twice.png");
+        IngestResult firstOfTwice = ingest(twice, 1);
+        IngestResult other = ingest(newImage("other.png"), 2);
+        IngestResult secondOfTwice = ingest(twice, 1);
+        review(firstOfTwice.inferenceId(), Optional.empty(), NewReviewBox.accepted(boxIds(firstOfTwice.inferenceId()).get(0)));
+        review(other.inferenceId(), Optional.of("two"), boxIds(other.inferenceId()).stream().map(NewReviewBox::rejected).toArray(NewReviewBox[]::new));
+        review(secondOfTwice.inferenceId(), Optional.empty(), NewReviewBox.accepted(boxIds(secondOfTwice.inferenceId()).get(0)));
+        StoredReview again = review(firstOfTwice.inferenceId(), Optional.of("again"), NewReviewBox.rejected(boxIds(firstOfTwice.inferenceId()).get(0)));
+        warehouse(2).run();
+        List<ImageDocument> before = documents();
+        assertThat(before).flatExtracting(ImageDocument::inferences).flatExtracting(InferenceDocument::reviews).hasSize(4);
+        // A crash after a review page's bulk write but before its watermark moved: the next run writes the pages again.
+        forgetReviews(secondOfTwice.inferenceId());
+        commands.clear();
+
+        WarehouseRunResult rerun = warehouse(2).run();
+
+        assertThat(rerun.inferencesRead()).isZero();
+        assertThat(rerun.reviewsRead()).isEqualTo(4);
+        assertThat(rerun.reviewsAppended()).isZero();
+        assertThat(rerun.pages()).isEqualTo(2);
+        assertThat(commands.writes()).isEmpty();
+        assertThat(documents()).isEqualTo(before);
+
+        // A bulk write that failed half-way: the second review of the first inference did not arrive.
+        warehouse.getCollection("images").updateOne(Filters.eq("_id", twice.sha256()), Updates.pull("inferences.0.reviews", Filters.eq("reviewId", again.id())));
+        forgetReviews(secondOfTwice.inferenceId());
+
+        WarehouseRunResult completing = warehouse(2).run();
+
+        assertThat(completing.reviewsAppended()).isEqualTo(1);
+        assertThat(documents()).isEqualTo(before);
+        assertThat(new WarehouseReader(warehouse).counts()).isEqualTo(new WarehouseCounts(2, 3, 4, 4, 1 + 2 + 1 + 1));
+    }
+
+    @Test
+    void aReviewOfAnInferenceTheWarehouseDoesNotHoldYetEndsTheReviewPagesUntilALaterRunCopiesIt()
+    {
+        registerDemoModel();
+        Instant now = clock.advance(Duration.ofHours(1));
+        IngestResult settled = write(newImage("settled.png"), inference(1), now.minusSeconds(300));
+        // A lower id with a later time: the inference pages stop before it, and so before the older one that follows.
+        IngestResult young = write(newImage("young.png"), inference(1), now.minusSeconds(30));
+        IngestResult older = write(newImage("older.png"), inference(1), now.minusSeconds(200));
+        StoredReview ofOlder = reviewAt(now.minusSeconds(120), older.inferenceId(), NewReviewBox.accepted(boxIds(older.inferenceId()).get(0)));
+        StoredReview ofSettled = reviewAt(now.minusSeconds(110), settled.inferenceId(), NewReviewBox.rejected(boxIds(settled.inferenceId()).get(0)));
+        Warehouse warehouse = new Warehouse(database, this.warehouse, WarehouseOptions.defaults(), clock);
+
+        WarehouseRunResult early = warehouse.run();
+
+        // Both reviews are old enough, but the first is of an inference the warehouse does not hold yet: the review
+        // pages stop at it, and the review after it waits too, so that the watermark does not pass the first.
+        assertThat(early.inferencesRead()).isEqualTo(1);
+        assertThat(early.reviewsRead()).isZero();
+        assertThat(early.watermark()).isEqualTo(new Watermark(0, settled.inferenceId(), 0));
+        assertThat(documents()).flatExtracting(ImageDocument::inferences).flatExtracting(InferenceDocument::reviews).isEmpty();
+
+        Instant later = clock.advance(Duration.ofSeconds(31));
+        // Made within the settle delay: the next run leaves it for a later one.
+        reviewAt(later.minusSeconds(10), young.inferenceId(), NewReviewBox.accepted(boxIds(young.inferenceId()).get(0)));
+        WarehouseRunResult second = warehouse.run();
+
+        assertThat(second.inferencesRead()).isEqualTo(2);
+        assertThat(second.reviewsRead()).isEqualTo(2);
+        assertThat(second.reviewsAppended()).isEqualTo(2);
+        assertThat(second.watermark()).isEqualTo(new Watermark(0, older.inferenceId(), ofSettled.id()));
+        Map<String, ImageDocument> documents = documents().stream().collect(toMap(ImageDocument::fileName, identity()));
+        assertThat(documents.get("older.png").inferences().get(0).reviews()).containsExactly(asStored(ofOlder));
+        assertThat(documents.get("settled.png").inferences().get(0).reviews()).containsExactly(asStored(ofSettled));
+        assertThat(documents.get("young.png").inferences().get(0).reviews()).isEmpty();
+    }
+
+    @Test
+    void aReviewWhoseInferenceTheWarehouseLostFailsTheRunAndKeepsItsWatermark()
+    {
+        registerDemoModel();
+        Image image = newImage("lost.png");
+        IngestResult inference = ingest(image, 1);
+        warehouse().run();
+        warehouse.getCollection("images").deleteOne(Filters.eq("_id", image.sha256()));
+        StoredReview review = review(inference.inferenceId(), Optional.empty(), NewReviewBox.accepted(boxIds(inference.inferenceId()).get(0)));
+
+        WarehouseRunException failure = catchThrowableOfType(WarehouseRunException.class, () -> warehouse().run());
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("Review " + review.id() + " is of inference " + inference.inferenceId(), "does not hold");
+        assertThat(failure.progress().watermark().reviewId()).isZero();
+        assertThat(new Watermarks(database, clock).read(Warehouse.STAGE).reviewId()).isZero();
+    }
+
+    @Test
     void sendsOnlyWhatDocumentDbSupports()
     {
+        registerDemoModel();
         Image twice = newImage("twice.png");
-        ingest(twice, 2);
+        IngestResult reviewed = ingest(twice, 2);
         ingest(newImage("once.png"), 1);
         warehouse(1).run();
         ingest(twice, 3);
+        warehouse(1).run();
+        review(reviewed.inferenceId(), Optional.empty(), boxIds(reviewed.inferenceId()).stream().map(NewReviewBox::accepted).toArray(NewReviewBox[]::new));
         warehouse(1).run();
         WarehouseReader reader = new WarehouseReader(warehouse, 1);
         try (Stream<ImageDocument> images = reader.images()) {
@@ -443,11 +625,58 @@ abstract class WarehouseContractTest
 
         assertThat(commands.writes()).isNotEmpty();
         assertThat(commands.fieldNames())
-                .contains("$setOnInsert", "$push", "$ne", "$unwind", "$group")
+                .contains("$setOnInsert", "$push", "$ne", "$elemMatch", "$unwind", "$group", "$ifNull")
                 .doesNotContainAnyElementsOf(ForbiddenOperatorsTest.FORBIDDEN)
                 // No retryable writes and no transactions: DocumentDB refuses the one, and the stage needs neither.
                 .doesNotContain("txnNumber", "startTransaction", "autocommit");
         assertThat(commands.all()).extracting(BsonDocument::getFirstKey).doesNotContain("commitTransaction", "abortTransaction");
+    }
+
+    private static final List<String> DEMO_CLASSES = List.of("class 0", "class 1", "class 2", "class 3", "class 4");
+
+    /** The model of {@link #inference(int)}: a review is checked against its model's classes. */
+    private void registerDemoModel()
+    {
+        lake.registerModel("cxr-demo-phantom", "1.0.0", DEMO_CLASSES);
+    }
+
+    /** Dr House's review of the inference, a second from now. */
+    private StoredReview review(long inferenceId, Optional<String> comment, NewReviewBox... boxes)
+    {
+        Instant at = clock.advance(Duration.ofSeconds(1));
+        return reviewAt(at, inferenceId, comment, boxes);
+    }
+
+    private StoredReview reviewAt(Instant at, long inferenceId, NewReviewBox... boxes)
+    {
+        return reviewAt(at, inferenceId, Optional.empty(), boxes);
+    }
+
+    /** Stores the review as made at that time; the clock then shows the time it showed before. */
+    private StoredReview reviewAt(Instant at, long inferenceId, Optional<String> comment, NewReviewBox... boxes)
+    {
+        Instant now = clock.instant();
+        clock.set(at);
+        try {
+            return lake.review(new NewReview(inferenceId, "dr-house", List.of(boxes), comment), stored -> {});
+        }
+        finally {
+            clock.set(now);
+        }
+    }
+
+    /** The review as the warehouse gives it back. */
+    private static ReviewDocument asStored(StoredReview review)
+    {
+        return new ReviewDocument(review.id(), review.review().reviewer(), review.reviewedAt().truncatedTo(ChronoUnit.MILLIS), review.review().comment(),
+                review.boxes().stream().map(box -> new ReviewedBox(box.id(), box.predictedBoxId(), box.decision(), box.label())).toList());
+    }
+
+    /** Sets the stage's watermark back to the first review, leaving its inferences as they are. */
+    private void forgetReviews(long inferenceId)
+    {
+        resetWatermark();
+        new Watermarks(database, clock).advance(Warehouse.STAGE, new Watermark(0, inferenceId, 0));
     }
 
     private Warehouse warehouse()
@@ -557,6 +786,27 @@ abstract class WarehouseContractTest
                 .append("classId", int32(classId))
                 .append("className", string(className))
                 .append("score", float64(score))
+                .append("box", new BsonDocument()
+                        .append("xMin", float64(xMin))
+                        .append("yMin", float64(yMin))
+                        .append("xMax", float64(xMax))
+                        .append("yMax", float64(yMax)));
+    }
+
+    private static BsonDocument reviewedBox(long reviewBoxId, BsonValue predictedBoxId, String decision, BsonValue label)
+    {
+        return new BsonDocument()
+                .append("reviewBoxId", int64(reviewBoxId))
+                .append("predictedBoxId", predictedBoxId)
+                .append("decision", string(decision))
+                .append("label", label);
+    }
+
+    private static BsonDocument label(int classId, String className, double xMin, double yMin, double xMax, double yMax)
+    {
+        return new BsonDocument()
+                .append("classId", int32(classId))
+                .append("className", string(className))
                 .append("box", new BsonDocument()
                         .append("xMin", float64(xMin))
                         .append("yMin", float64(yMin))

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -62,7 +63,7 @@ class PipelineController
         return pipelines.runs().find(id).map(RunJson::of).orElseThrow(() -> new NotFoundException("No pipeline run with id " + id + "."));
     }
 
-    record ReconciliationJson(boolean consistent, List<String> lines, List<String> notes, List<String> differences) {}
+    record ReconciliationJson(boolean consistent, List<String> lines, List<String> notes, List<String> differences, Map<String, Map<String, Long>> counts) {}
 
     /** What each layer holds compared with the database: what {@code ./cxr reconcile} prints. */
     @GetMapping("/api/v1/pipelines/reconciliation")
@@ -70,7 +71,7 @@ class PipelineController
     {
         Reconciliation.Report report = reconciliation.run();
         audit.success("pipeline.reconcile", null, report.differences().size() + " difference(s)");
-        return new ReconciliationJson(report.consistent(), report.lines(), report.notes(), report.differences());
+        return new ReconciliationJson(report.consistent(), report.lines(), report.notes(), report.differences(), report.counts());
     }
 
     @GetMapping("/api/v1/pipelines/runs")

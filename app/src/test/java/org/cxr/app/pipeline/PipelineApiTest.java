@@ -8,6 +8,11 @@ import org.cxr.app.server.CxrApplication;
 import org.cxr.app.server.Multipart;
 import org.cxr.detector.coco.CocoDataset;
 import org.cxr.detector.coco.CocoFiles;
+import org.cxr.lake.BoxRecord;
+import org.cxr.lake.Lake;
+import org.cxr.lake.NewReview;
+import org.cxr.lake.NewReviewBox;
+import org.cxr.lake.StoredInference;
 import org.cxr.phantom.PhantomGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,6 +34,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,6 +70,9 @@ class PipelineApiTest
 
     @Autowired
     Reconciliation reconciliation;
+
+    @Autowired
+    Lake lake;
 
     private final HttpClient client = HttpClient.newHttpClient();
 
@@ -99,12 +111,17 @@ class PipelineApiTest
     void backupWarehouseAndDataMartRunOverHttpAndTheLayersAgree()
             throws Exception
     {
+        List<Long> inferenceIds = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             HttpResponse<String> created = new Multipart()
                     .file("image", "pipeline-" + i + ".png", "image/png", TestModels.phantomPng(PhantomGenerator.imageSeed(4040, i % 3)))
                     .post(client, uri("/api/v1/inferences"), radiologist);
             assertThat(created.statusCode()).isEqualTo(201);
+            inferenceIds.add(JSON.readTree(created.body()).get("inferenceId").asLong());
         }
+        // Two radiologists' reviews, written at the lake (the review API is not the subject here): one inference
+        // reviewed twice, the later review superseding the earlier, both carried by every layer that holds reviews.
+        long reviewBoxes = review(inferenceIds.get(0), true) + review(inferenceIds.get(0), false) + review(inferenceIds.get(1), true);
 
         JsonNode backup = runToTheEnd("backup");
         JsonNode warehouse = runToTheEnd("warehouse");
@@ -136,6 +153,15 @@ class PipelineApiTest
 
         Reconciliation.Report report = reconciliation.run();
         assertThat(report.differences()).as(String.join("\n", report.lines())).isEmpty();
+        JsonNode reconciled = JSON.readTree(client.send(request("/api/v1/pipelines/reconciliation").build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(reconciled.get("consistent").asBoolean()).as(reconciled.toString()).isTrue();
+        for (String layer : List.of("database", "backup", "warehouse")) {
+            assertThat(reconciled.get("counts").get(layer).get("reviews").asLong()).as(layer).isEqualTo(3);
+            assertThat(reconciled.get("counts").get(layer).get("reviewBoxes").asLong()).as(layer).isEqualTo(reviewBoxes);
+            assertThat(reconciled.get("counts").get(layer).get("inferences").asLong()).as(layer).isEqualTo(4);
+        }
+        assertThat(reconciled.get("counts").get("dataMart").get("images").asLong()).isEqualTo(3);
+        assertThat(reconciled.get("lines").get(0).asString()).contains("4 inferences", "3 reviews", reviewBoxes + " review boxes");
 
         // A second backup finds nothing new; the history shows every run, newest first.
         JsonNode again = runToTheEnd("backup");
@@ -145,6 +171,19 @@ class PipelineApiTest
                 HttpResponse.BodyHandlers.ofString()).body());
         assertThat(history.get("items").get(0).get("runId").asLong()).isEqualTo(again.get("runId").asLong());
         assertThat(history.get("items")).hasSizeGreaterThanOrEqualTo(4);
+    }
+
+    /**
+     * A review of the inference: every predicted box accepted (or, if not, rejected), and a box added; returns how many
+     * decisions it has.
+     */
+    private long review(long inferenceId, boolean accept)
+    {
+        StoredInference inference = lake.inference(inferenceId).orElseThrow();
+        Stream<NewReviewBox> decided = inference.boxes().stream().map(BoxRecord::id).map(accept ? NewReviewBox::accepted : NewReviewBox::rejected);
+        NewReviewBox added = NewReviewBox.added(0, new NewReviewBox.Corners(1, 1, 5, 5));
+        List<NewReviewBox> boxes = Stream.concat(decided, Stream.of(added)).toList();
+        return lake.review(new NewReview(inferenceId, "rita", boxes, Optional.of("pipeline test")), stored -> {}).boxes().size();
     }
 
     @Test
