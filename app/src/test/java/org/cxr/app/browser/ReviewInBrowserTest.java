@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -295,6 +296,84 @@ class ReviewInBrowserTest
     }
 
     @Test
+    void aBoxMovedWholeAnUndoneCorrectionARemovedBoxAndACancelledReviewLeaveWhatTheyShould()
+            throws Exception
+    {
+        long id = uploadThroughThePage("moves.png", phantomPng(PhantomGenerator.imageSeed(6161, 5)));
+        List<JsonNode> detections = list(getJson("/api/v1/inferences/" + id).get("detections"));
+        assertThat(detections).isNotEmpty();
+        JsonNode box = detections.get(0).get("box");
+        click("review-start");
+        waitUntil("the review panel", () -> displayed("review-panel"));
+        waitUntil("the image is drawn", this::canvasMatches);
+        assertThat(selected()).isEqualTo(0);
+        // the selected box has a white handle on each corner
+        for (String[] corner : new String[][] {{"xMin", "yMin"}, {"xMax", "yMin"}, {"xMax", "yMax"}, {"xMin", "yMax"}}) {
+            assertThat(js("const [x, y] = arguments; return [...document.getElementById('annotated').getContext('2d').getImageData(x, y, 1, 1).data].slice(0, 3).join(',');",
+                    (int) Math.floor(box.get(corner[0]).asDouble()), (int) Math.floor(box.get(corner[1]).asDouble())))
+                    .as("the handle on " + String.join(", ", corner)).isEqualTo("255,255,255");
+        }
+
+        // dragged by its inside, the whole box moves, towards the image's centre
+        double[] inside = centreOrOnlyIn(detections, 0);
+        int[] from = screen(inside[0], inside[1]);
+        double[] r = canvasRect();
+        int dx = inside[0] < r[4] / 2 ? 30 : -30;
+        int dy = inside[1] < r[5] / 2 ? 20 : -20;
+        int[] to = {from[0] + dx, from[1] + dy};
+        drag(from, to);
+        double[] shift = {imagePoint(to)[0] - imagePoint(from)[0], imagePoint(to)[1] - imagePoint(from)[1]};
+        assertThat(decisions().get(0)).isEqualTo("corrected");
+        assertThat(displayed("review-restore")).isTrue();
+        click("review-restore");
+        assertThat(decisions().get(0)).as("undone, the box is the model's again, still to decide").isEqualTo("undecided");
+        assertThat(displayed("review-restore")).isFalse();
+
+        // Esc stops drawing; a box drawn and then Delete leaves nothing
+        click("review-add");
+        key(Keys.ESCAPE);
+        assertThat(driver.findElement(By.id("review-add")).getDomAttribute("aria-pressed")).isEqualTo("false");
+        double[] free = emptyRegion(detections, (int) r[4], (int) r[5]);
+        click("review-add");
+        int[] start = screen(free[0], free[1]);
+        drag(start, new int[] {start[0] + 40, start[1] + 40});
+        assertThat(decisions()).hasSize(detections.size() + 1);
+        key(Keys.DELETE);
+        assertThat(decisions()).hasSize(detections.size());
+
+        // Cancel: the result view as before, the model's boxes on the image; a reload shows the same result
+        click("review-cancel");
+        assertThat(displayed("review-panel")).isFalse();
+        assertThat(displayed("original")).isTrue();
+        assertThat(displayed("detections")).isTrue();
+        assertThat(driver.findElement(By.id("confidence")).isEnabled()).isTrue();
+        assertThat(canvasShowsTheModelsBoxes(id)).isEqualTo("same");
+        assertThat(list(getJson("/api/v1/inferences/" + id + "/reviews").get("items"))).isEmpty();
+        driver.navigate().refresh();
+        waitUntil("the result again after a reload", () -> displayed("result") && text("result-file").equals("moves.png"));
+        assertThat(inferenceInAddress()).isEqualTo(id);
+        assertThat(canvasShowsTheModelsBoxes(id)).isEqualTo("same");
+
+        // the move again, the other boxes accepted, submitted: the API holds the moved box
+        click("review-start");
+        waitUntil("the review panel", () -> displayed("review-panel"));
+        waitUntil("the image is drawn", this::canvasMatches);
+        from = screen(inside[0], inside[1]);
+        drag(from, new int[] {from[0] + dx, from[1] + dy});
+        for (int i = 1; i < detections.size(); i++) {
+            key("n");
+            key("a");
+        }
+        click("review-submit");
+        waitUntil("the stored review", () -> displayed("stored-review"));
+        JsonNode moved = list(getJson("/api/v1/inferences/" + id + "/reviews").get("items").get(0).get("boxes")).stream()
+                .filter(b -> b.get("predictedBoxId").asLong() == detections.get(0).get("predictedBoxId").asLong()).findFirst().orElseThrow();
+        assertThat(moved.get("decision").asString()).isEqualTo("corrected");
+        assertCorners(moved.get("label").get("box"), new double[] {box.get("xMin").asDouble() + shift[0], box.get("yMin").asDouble() + shift[1],
+                box.get("xMax").asDouble() + shift[0], box.get("yMax").asDouble() + shift[1]});
+    }
+
+    @Test
     void aBlankImageOpenedFromTheWorklistIsReviewedAsNormalAndNOpensTheNextStudy()
             throws Exception
     {
@@ -355,7 +434,7 @@ class ReviewInBrowserTest
     }
 
     @Test
-    void theWorklistPageShowsHowEachModelVersionFaresWithTheReviewsPerClass()
+    void theWorklistPageShowsHowEachModelVersionFaresWithTheReviewsPerClassAndNOpensItsFirstStudy()
             throws Exception
     {
         // (not phantom-26 again: an image keeps the file name of its first upload, which the first test checks)
@@ -370,6 +449,7 @@ class ReviewInBrowserTest
         boxes.add("{\"decision\": \"added\", \"classId\": 3, \"box\": {\"xMin\": 5, \"yMin\": 5, \"xMax\": 40, \"yMax\": 40}}");
         HttpResponse<String> created = post("/api/v1/inferences/" + inference.get("inferenceId").asLong() + "/reviews", "{\"boxes\": [" + String.join(", ", boxes) + "]}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        apiUpload("quality-waiting.png", phantomPng(PhantomGenerator.imageSeed(6161, 6)));
 
         driver.get(url("/worklist.html"));
         waitUntil("the quality table", () -> !driver.findElements(By.cssSelector("table.quality tbody tr")).isEmpty());
@@ -389,6 +469,11 @@ class ReviewInBrowserTest
         assertThat(driver.findElements(By.cssSelector("table.quality tbody tr")).stream().map(WebElement::getText))
                 .anyMatch(row -> row.startsWith("Infiltration ") && !row.endsWith(" 0"));
         chromium.screenshot("review-quality.png");
+
+        // n on the worklist opens its first study for review
+        long first = worklistIds().get(0);
+        key("n");
+        waitUntil("the first study is opened for review", () -> driver.getCurrentUrl().endsWith("/?inference=" + first + "&review=1") && displayed("review-panel"));
     }
 
     @Test
@@ -467,6 +552,16 @@ class ReviewInBrowserTest
         throw new AssertionError("no point of box " + index + " lies outside the others");
     }
 
+    /** The box's centre if no other box holds it, else a point only this box holds. */
+    private static double[] centreOrOnlyIn(List<JsonNode> detections, int index)
+    {
+        JsonNode box = detections.get(index).get("box");
+        double x = (box.get("xMin").asDouble() + box.get("xMax").asDouble()) / 2;
+        double y = (box.get("yMin").asDouble() + box.get("yMax").asDouble()) / 2;
+        boolean elsewhere = IntStream.range(0, detections.size()).filter(k -> k != index).anyMatch(k -> inside(detections.get(k).get("box"), x, y, 0));
+        return elsewhere ? pointOnlyIn(detections, index) : new double[] {x, y};
+    }
+
     /** A corner (image pixels) of a free region some 80 pixels wide, away from every box, for drawing a new one. */
     private static double[] emptyRegion(List<JsonNode> detections, int width, int height)
     {
@@ -541,6 +636,25 @@ class ReviewInBrowserTest
         for (int i = 0; i < 4; i++) {
             assertThat(box.get(sides[i]).asDouble()).as(sides[i] + " of " + box).isCloseTo(expected[i], within(PIXELS));
         }
+    }
+
+    /** "same" when the canvas is the image with the model's stored boxes, drawn for reference by the page's own renderer. */
+    private Object canvasShowsTheModelsBoxes(long inferenceId)
+    {
+        return driver.executeAsyncScript("""
+                const [id, done] = arguments;
+                const img = document.getElementById('original');
+                (async () => {
+                  while (!(img.complete && img.naturalWidth > 0)) await new Promise((r) => setTimeout(r, 20));
+                  await new Promise((r) => setTimeout(r, 300));
+                  const [render, filter, model, inference] = await Promise.all([
+                    import('/js/render.js'), import('/js/filter.js'),
+                    fetch('/api/v1/model').then((r) => r.json()), fetch('/api/v1/inferences/' + id).then((r) => r.json())]);
+                  const reference = document.createElement('canvas');
+                  render.draw(reference, img, filter.refilter(inference.detections, 0, 1), model);
+                  return document.getElementById('annotated').toDataURL() === reference.toDataURL() ? 'same' : 'different';
+                })().then(done, (e) => done('failed: ' + e));
+                """, inferenceId);
     }
 
     /** The canvas holds the image shown, at its natural size. */
@@ -621,7 +735,7 @@ class ReviewInBrowserTest
         element.click();
     }
 
-    private void key(String key)
+    private void key(CharSequence key)
     {
         new Actions(driver).sendKeys(key).perform();
     }
