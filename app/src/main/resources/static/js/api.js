@@ -57,3 +57,22 @@ export function imageUrl(sha256) {
 export function thumbnailUrl(sha256) {
   return `/api/v1/images/${encodeURIComponent(sha256)}/thumbnail`;
 }
+
+/** Stores a radiologist's review of an inference: a decision for every predicted box, and the boxes added. */
+export async function createReview(inferenceId, body) {
+  return call('POST', `/api/v1/inferences/${encodeURIComponent(inferenceId)}/reviews`, body);
+}
+
+/** Every review of an inference, newest first: the first is the one that counts. */
+export async function reviews(inferenceId) {
+  return call('GET', `/api/v1/inferences/${encodeURIComponent(inferenceId)}/reviews`);
+}
+
+/** The studies waiting for review, in the order to review them. */
+export async function worklist(limit) {
+  return call('GET', `/api/v1/reviews/worklist?limit=${limit}`);
+}
+
+export async function modelQuality() {
+  return call('GET', '/api/v1/model/quality');
+}

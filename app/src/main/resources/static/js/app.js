@@ -1,14 +1,17 @@
 // The page: upload by drag and drop or picker, thresholds that re-filter without a new upload, the result side by
-// side with the original, and the history of past uploads.
+// side with the original, and the history of past uploads. A radiologist also reviews the result here (review.js),
+// opens a study of the worklist (/?inference=ID&review=1) and goes on to the next one (n).
 import * as api from './api.js';
 import { roleNames, showUser, signOut } from './session.js';
 import { refilter } from './filter.js';
 import { colourOf, draw } from './render.js';
+import { isReviewing, paintReview, renderStoredReview, reviewKey, startReview, stopReview, wireReview } from './review.js';
 
 const PAGE = 24;
 const $ = (id) => document.getElementById(id);
 
 const state = {
+  user: null,
   model: null,
   result: null,       // the inference shown
   candidates: null,   // boxes the page may re-filter (all above the floor for a fresh upload; the stored ones otherwise)
@@ -16,6 +19,8 @@ const state = {
   next: null,        // cursor of the next history page
   shownRequest: 0,   // the newest upload or history click: only its answer may be shown
 };
+
+const isRadiologist = () => Boolean(state.user?.roles.includes('RADIOLOGIST'));
 
 function showError(message) {
   const error = $('error');
@@ -65,11 +70,84 @@ function renderDetections(detections) {
   $('result-count').textContent = `${detections.length} finding${detections.length === 1 ? '' : 's'}`;
 }
 
-// Paints the boxes shown now on the image shown now. Also the load listener of the original: a paint must never
-// use boxes captured when an earlier image was shown, or a reload of a cached image would draw them on it.
+const showsReviewed = () => Boolean(state.result?.review) && $('show-reviewed').checked;
+
+// Paints the boxes shown now on the image shown now: the review being made, the stored review's findings, or the
+// model's boxes that pass the thresholds. Also the load listener of the original: a paint must never use boxes
+// captured when an earlier image was shown, or a reload of a cached image would draw them on it.
 function paint() {
   const original = $('original');
-  if (state.result && original.complete && original.naturalWidth) draw($('annotated'), original, state.shown, state.model);
+  if (!state.result || !original.complete || !original.naturalWidth) return;
+  if (isReviewing()) paintReview();
+  else if (showsReviewed()) draw($('annotated'), original, state.result.review.labels, state.model, (l) => `${l.className} · ${l.source}`);
+  else draw($('annotated'), original, state.shown, state.model);
+}
+
+function caption() {
+  if (isReviewing()) return 'Reviewing: click a box to select it, drag its corners to correct it';
+  if (showsReviewed()) return `Findings of the review by ${state.result.review.reviewer}`;
+  return 'Detected findings';
+}
+
+/** The review bar, the stored review, the thresholds and the table as they are when no review is being made. */
+function showReviewState() {
+  const reviewing = isReviewing();
+  const review = state.result?.review ?? null;
+  $('annotated-caption').textContent = caption();
+  $('review-bar').hidden = reviewing || !isRadiologist() || !state.result;
+  $('review-start').textContent = review ? 'Review again (a new review supersedes the one below)' : 'Review these findings';
+  $('stored-review').hidden = reviewing || !review;
+  $('detections').hidden = reviewing;
+  for (const id of ['confidence', 'nms-iou']) $(id).disabled = reviewing;
+  $('thresholds-off').hidden = !reviewing;
+}
+
+async function showStored(result) {
+  if (!result.review) return;
+  renderStoredReview(result, result.review, state.model, null);
+  if (!isRadiologist()) return;
+  const { items } = await api.reviews(result.inferenceId);
+  if (state.result === result) renderStoredReview(result, result.review, state.model, items.length - 1);
+}
+
+function startReviewing() {
+  if (!state.result || !isRadiologist()) return;
+  setStatus('');
+  showError('');
+  const result = state.result;
+  startReview(result, state.model, {
+    submitted: (stored) => {
+      result.review = stored;
+      $('show-reviewed').checked = true;
+      showReviewState();
+      paint();
+      setStatus('Review stored. Press n (or "Next study") for the next study of the worklist.');
+      showStored(result).catch((e) => showError(e.message));
+      $('stored-review').scrollIntoView({ block: 'nearest' });
+    },
+    cancelled: () => {
+      showReviewState();
+      redraw();
+    },
+  });
+  showReviewState();
+}
+
+/** The next study of the worklist (its first one other than the one shown), opened for review. */
+async function nextStudy() {
+  showError('');
+  try {
+    const { items } = await api.worklist(2);
+    const next = items.find((item) => item.inferenceId !== state.result?.inferenceId);
+    if (!next) {
+      setStatus('Nothing else waits for review: the worklist is empty.');
+      return;
+    }
+    window.history.pushState(null, '', `/?inference=${next.inferenceId}&review=1`);
+    await openInference(next.inferenceId, true);
+  } catch (e) {
+    showError(e.message);
+  }
 }
 
 function redraw() {
@@ -81,12 +159,20 @@ function redraw() {
 }
 
 function show(result, candidates) {
+  stopReview();
   state.result = result;
   state.candidates = candidates ?? result.detections;
+  $('show-reviewed').checked = false;
+  // The address names the result shown, so that a reload (or a link) shows it again.
+  if (new URLSearchParams(window.location.search).get('inference') !== String(result.inferenceId)) {
+    window.history.replaceState(null, '', `/?inference=${result.inferenceId}`);
+  }
   $('result').hidden = false;
   $('result-file').textContent = result.image.fileName ?? result.image.sha256.slice(0, 12);
   $('result-time').textContent = `Inference ${result.durationMs.toFixed(0)} ms · ${result.model.name} ${result.model.version}`;
   $('original').src = api.imageUrl(result.image.sha256);
+  showReviewState();
+  if (result.review) showStored(result).catch((e) => showError(e.message));
   redraw();
 }
 
@@ -131,22 +217,55 @@ function historyItem(item) {
   caption.textContent = `${item.image.fileName ?? ''} · ${item.detectionCount} finding${item.detectionCount === 1 ? '' : 's'} · ${when}`;
   button.append(img, caption);
   button.addEventListener('click', async () => {
-    showError('');
-    const request = ++state.shownRequest;
     try {
-      const result = await api.inference(item.inferenceId);
-      if (request !== state.shownRequest) return;
-      $('confidence').value = result.thresholds.confidence;
-      $('nms-iou').value = result.thresholds.nmsIou;
-      showThresholds();
-      show(result, result.detections);
-      window.scrollTo({ top: 0, behavior: 'smooth' });
+      if (await openInference(item.inferenceId, false)) window.scrollTo({ top: 0, behavior: 'smooth' });
     } catch (e) {
       showError(e.message);
     }
   });
   li.append(button);
   return li;
+}
+
+/** Shows a stored inference with its own thresholds (and starts reviewing it if asked and not yet reviewed); false if a later request took over. */
+async function openInference(id, review) {
+  showError('');
+  const request = ++state.shownRequest;
+  const result = await api.inference(id);
+  if (request !== state.shownRequest) return false;
+  $('confidence').value = result.thresholds.confidence;
+  $('nms-iou').value = result.thresholds.nmsIou;
+  showThresholds();
+  show(result, result.detections);
+  if (review && !result.review) startReviewing();
+  return true;
+}
+
+/** The inference the address names (/?inference=ID, and &review=1 to review it), if any. */
+async function openFromAddress() {
+  const params = new URLSearchParams(window.location.search);
+  const id = params.get('inference');
+  if (id === null) return;
+  if (!/^[0-9]{1,18}$/.test(id)) {
+    showError(`"${id}" is not an inference id.`);
+    return;
+  }
+  await openInference(id, params.get('review') === '1' && isRadiologist());
+}
+
+/** Keys: while reviewing, the review's (a, r, n, 1-9, Esc, Delete); otherwise n opens the next study of the worklist. */
+function onKey(event) {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || !isRadiologist()) return;
+  const target = event.target;
+  const typing = target.isContentEditable || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT'
+    || (target.tagName === 'INPUT' && !['range', 'checkbox', 'radio', 'file', 'button', 'submit'].includes(target.type));
+  if (typing) return;
+  if (isReviewing()) {
+    if (reviewKey(event)) event.preventDefault();
+  } else if (event.key === 'n') {
+    event.preventDefault();
+    nextStudy();
+  }
 }
 
 async function loadHistory(reset) {
@@ -169,8 +288,14 @@ function wireUpload() {
     uploadFile(e.dataTransfer.files[0]);
   });
   for (const id of ['confidence', 'nms-iou']) {
-    $(id).addEventListener('input', () => { showThresholds(); redraw(); });
+    // Moving a threshold is about the model's boxes: the image shows them again.
+    $(id).addEventListener('input', () => { showThresholds(); $('show-reviewed').checked = false; showReviewState(); redraw(); });
   }
+  $('show-reviewed').addEventListener('change', () => { showReviewState(); paint(); });
+  $('review-start').addEventListener('click', () => startReviewing());
+  $('next-study').addEventListener('click', () => nextStudy());
+  document.addEventListener('keydown', onKey);
+  window.addEventListener('popstate', () => openFromAddress().catch((e) => showError(e.message)));
   $('more').addEventListener('click', () => loadHistory(false).catch((e) => showError(e.message)));
 }
 
@@ -208,6 +333,7 @@ async function start() {
   wireUpload();
   try {
     const user = await showUser();
+    state.user = user;
     if (!user.roles.includes('UPLOADER') && !user.roles.includes('RADIOLOGIST')) {
       showWhatTheRolesAllow(user);
       return;
@@ -217,7 +343,9 @@ async function start() {
     $('nms-iou').value = state.model.defaults.nmsIou;
     showThresholds();
     renderLegend();
+    wireReview(state.model);
     $('model-line').textContent = `Model ${state.model.name} ${state.model.version}: ${state.model.description ?? ''}`;
+    await openFromAddress().catch((e) => showError(e.message));
     await loadHistory(true);
   } catch (e) {
     showError(`Cannot reach the server: ${e.message}`);

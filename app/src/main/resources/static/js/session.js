@@ -6,6 +6,7 @@ let current = null;
 /** The pages of the platform and the roles that open them, in the order of the navigation. */
 const PAGES = [
   { href: '/', name: 'Upload and results', roles: ['UPLOADER', 'RADIOLOGIST'] },
+  { href: '/worklist.html', name: 'Review worklist', roles: ['RADIOLOGIST'] },
   { href: '/pipelines.html', name: 'Pipelines', roles: ['DATA_ENGINEER'] },
   { href: '/admin.html', name: 'Users and audit', roles: ['ADMIN'] },
 ];

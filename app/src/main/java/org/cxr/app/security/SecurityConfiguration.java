@@ -65,6 +65,7 @@ public class SecurityConfiguration
                         .requestMatchers("/api/v1/pipelines/**").hasAnyRole(names(DATA_ENGINEER))
                         .requestMatchers("/api/v1/users", "/api/v1/users/**", "/api/v1/audit").hasRole(ADMIN.name())
                         .requestMatchers("/pipelines.html", "/js/pipelines.js").hasAnyRole(names(DATA_ENGINEER))
+                        .requestMatchers("/worklist.html", "/js/worklist.js").hasAnyRole(names(RADIOLOGIST))
                         .requestMatchers("/admin.html", "/js/admin.js").hasRole(ADMIN.name())
                         .requestMatchers(api, actuator).denyAll()
                         .anyRequest().authenticated())

@@ -15,15 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -49,16 +43,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The page at {@code /} in a real headless Chromium, driven by Selenium, against the whole application (demo model,
@@ -76,22 +67,13 @@ import static org.assertj.core.api.Assertions.fail;
         disabledReason = "CXR_SKIP_BROWSER_TESTS=1: the browser tests were skipped on purpose")
 class PageInBrowserTest
 {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** The page's history page size (PAGE in js/app.js). */
     private static final int HISTORY_PAGE = 24;
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    /**
-     * Selenium warns that it has no DevTools (CDP) classes for this Chromium's version; the test uses WebDriver only, so
-     * that is noise. Held here because java.util.logging keeps loggers only weakly.
-     */
-    private static final List<java.util.logging.Logger> QUIET = Stream.of("org.openqa.selenium.devtools.CdpVersionFinder",
-            "org.openqa.selenium.chromium.ChromiumDriver").map(java.util.logging.Logger::getLogger).toList();
-
+    private static Chromium chromium;
     private static ChromeDriver driver;
-    private static Path profile;
 
     @DynamicPropertySource
     static void dataDirectory(DynamicPropertyRegistry registry)
@@ -115,35 +97,17 @@ class PageInBrowserTest
     static void startBrowser()
             throws IOException
     {
-        List<String> missing = Stream.of(CHROMIUM, CHROMEDRIVER).filter(p -> !Files.isExecutable(p)).map(Path::toString).toList();
-        if (!missing.isEmpty()) {
-            fail("The browser test needs Debian's Chromium and its driver; missing: " + String.join(", ", missing) + ". Run "
-                    + "`apt-get install chromium chromium-driver` (as root), or set CXR_SKIP_BROWSER_TESTS=1 to skip it on purpose.");
-        }
-        QUIET.forEach(logger -> logger.setLevel(Level.SEVERE));
-        profile = Files.createTempDirectory("cxr-chromium-profile");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1400,1100", "--user-data-dir=" + profile);
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(WAIT);
+        chromium = Chromium.start(WAIT);
+        driver = chromium.driver;
     }
 
     @AfterAll
     static void stopBrowser()
             throws IOException
     {
-        if (driver != null) {
-            driver.quit();
+        if (chromium != null) {
+            chromium.quit();
         }
-        deleteTree(profile);
     }
 
     @BeforeEach
@@ -151,7 +115,7 @@ class PageInBrowserTest
             throws IOException
     {
         uploads = Files.createTempDirectory("cxr-browser-uploads");
-        driver.manage().window().setSize(new Dimension(1400, 1100));
+        driver.manage().window().setSize(Chromium.WINDOW);
         if (radiologist == null) {
             radiologist = TestUsers.bearer(port, USER, "radiologist");
         }
@@ -169,7 +133,7 @@ class PageInBrowserTest
             throws IOException
     {
         assertThat(browserErrors()).as("errors in the browser's console").isEmpty();
-        deleteTree(uploads);
+        Chromium.deleteTree(uploads);
     }
 
     private void signIn(String username, String password)
@@ -731,11 +695,9 @@ class PageInBrowserTest
                 .until(d -> condition.getAsBoolean());
     }
 
-    /** Errors in the browser's console since the last call; a failed request shows there as "Failed to load resource". */
     private static List<String> browserErrors()
     {
-        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
+        return chromium.errors();
     }
 
     /** The whole page, into app/target/page.png, for a person to look at: a window as tall as the page, for the time of the shot. */
@@ -748,18 +710,7 @@ class PageInBrowserTest
     private void screenshot(String name)
             throws IOException
     {
-        Dimension size = driver.manage().window().getSize();
-        long height = ((Number) js("return document.documentElement.scrollHeight")).longValue();
-        long chrome = size.getHeight() - ((Number) js("return window.innerHeight")).longValue();
-        driver.manage().window().setSize(new Dimension(size.getWidth(), (int) Math.min(height + chrome, 6000)));
-        try {
-            Path target = Path.of("target", name);
-            Files.createDirectories(target.getParent());
-            Files.write(target, driver.getScreenshotAs(OutputType.BYTES));
-        }
-        finally {
-            driver.manage().window().setSize(size);
-        }
+        chromium.screenshot(name);
     }
 
     // ---- the API
@@ -840,18 +791,5 @@ class PageInBrowserTest
     private static String trim(double value)
     {
         return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
-    }
-
-    private static void deleteTree(Path root)
-            throws IOException
-    {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
