@@ -1,7 +1,10 @@
-"""Trains the demo detector on generated phantoms and exports it to ONNX.
+"""Trains the demo detector and exports it to ONNX: on generated phantoms, or on the data mart's reviewed labels.
 
     /usr/bin/python3 training/train.py --train training/work/train/annotations.json \
         --val training/work/val/annotations.json --out models/demo --epochs 20 --threads 2
+
+    # Retrain from what radiologists reviewed: the data mart's train and val splits, its images
+    /usr/bin/python3 training/train.py --datamart data/datamart --out training/work/retrained --epochs 20 --threads 2
 
 CPU only. Debian's torch starts with one thread, so the thread count is set explicitly.
 """
@@ -22,10 +25,23 @@ from common import CLASS_NAMES, INPUT_SIZE, INTENSITY, letterbox, load_coco, loa
 from model import DemoDetector, STRIDE  # noqa: E402
 
 
-def load_split(coco_path):
-    """Letterboxed images as uint8 [N, 1, S, S] and their boxes in input pixels (class index 0..C-1)."""
+def class_of_category(coco, coco_path):
+    """The model's class index of each COCO category, by name: a data mart's categories are the union of the classes
+    of the models that made its boxes, so their ids need not be the class order."""
+    index = {}
+    for category in coco["categories"]:
+        if category["name"] not in CLASS_NAMES:
+            sys.exit(f"{coco_path}: category '{category['name']}' is not a class of this model ({', '.join(CLASS_NAMES)})")
+        index[category["id"]] = CLASS_NAMES.index(category["name"])
+    return index
+
+
+def load_split(coco_path, image_root=None):
+    """Letterboxed images as uint8 [N, 1, S, S] and their boxes in input pixels (class index 0..C-1). Image file names
+    are relative to `image_root` (a data mart's folder), by default to the COCO file's folder."""
     coco = load_coco(coco_path)
-    root = os.path.dirname(os.path.abspath(coco_path))
+    root = image_root or os.path.dirname(os.path.abspath(coco_path))
+    classes = class_of_category(coco, coco_path)
     by_image = {}
     for a in coco["annotations"]:
         by_image.setdefault(a["image_id"], []).append(a)
@@ -38,7 +54,7 @@ def load_split(coco_path):
         for a in by_image.get(im["id"], []):
             x, y, bw, bh = a["bbox"]
             sx, sy = nw / w, nh / h
-            boxes.append([x * sx + px, y * sy + py, (x + bw) * sx + px, (y + bh) * sy + py, a["category_id"] - 1])
+            boxes.append([x * sx + px, y * sy + py, (x + bw) * sx + px, (y + bh) * sy + py, classes[a["category_id"]]])
         targets.append(torch.tensor(boxes, dtype=torch.float32).reshape(-1, 5))
         if (i + 1) % 1000 == 0:
             print(f"  loaded {i + 1} images", flush=True)
@@ -192,8 +208,10 @@ def average_precision_50(model, images, targets, num_classes):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--train", required=True)
-    parser.add_argument("--val", required=True)
+    parser.add_argument("--train", help="COCO annotations of the training images")
+    parser.add_argument("--val", help="COCO annotations of the validation images")
+    parser.add_argument("--datamart", help="a data mart folder: its reviewed train and val splits, images relative to it")
+    parser.add_argument("--image-root", help="folder the file names are relative to (default: each COCO file's folder)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--batch", type=int, default=32)
@@ -202,13 +220,23 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--default-confidence", type=float, default=0.4)
     args = parser.parse_args()
+    if args.datamart:
+        if args.train or args.val:
+            parser.error("give --datamart, or --train and --val, not both")
+        args.train = os.path.join(args.datamart, "annotations", "train.json")
+        args.val = os.path.join(args.datamart, "annotations", "val.json")
+        args.image_root = args.image_root or args.datamart
+    elif not (args.train and args.val):
+        parser.error("give --train and --val, or --datamart")
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     started = time.time()
 
     print("loading training set", flush=True)
-    train_x, train_t = load_split(args.train)
-    val_x, val_t = load_split(args.val)
+    train_x, train_t = load_split(args.train, args.image_root)
+    val_x, val_t = load_split(args.val, args.image_root)
+    if len(train_x) == 0 or len(val_x) == 0:
+        sys.exit(f"nothing to train on: {len(train_x)} training and {len(val_x)} validation images (a data mart holds reviewed images only)")
     print(f"loaded {len(train_x)} training and {len(val_x)} validation images in {time.time() - started:.0f}s", flush=True)
 
     model = DemoDetector(num_classes=len(CLASS_NAMES), input_size=INPUT_SIZE)

@@ -108,7 +108,9 @@ final class EvaluateCommand
         else {
             for (Path folder : compare) {
                 try (Detector detector = Detector.load(folder, DetectorOptions.defaults().withIntraOpThreads(modelOption.threads))) {
-                    evaluations.add(evaluate(detector, detector.manifest().name() + " " + detector.manifest().version(), folder.toString(), reference, root));
+                    // Named by the folder too: a retrained model often keeps the name and version of the one it replaces.
+                    String name = detector.manifest().name() + " " + detector.manifest().version() + " (" + folder.toAbsolutePath().normalize().getFileName() + ")";
+                    evaluations.add(evaluate(detector, name, folder.toString(), reference, root));
                 }
             }
         }
@@ -262,38 +264,34 @@ final class EvaluateCommand
     private static void print(List<Evaluation> evaluations, CocoDataset reference, Path annotations, double seconds)
     {
         System.out.printf(Locale.ROOT, "%d images, %d reference boxes of %s (%.1f s)%n", reference.images().size(), reference.annotations().size(), annotations, seconds);
+        int width = Math.max(12, evaluations.stream().mapToInt(e -> e.model().length()).max().orElse(0));
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-26s %6s", "AP50 by class", "boxes"));
-        for (int i = 0; i < evaluations.size(); i++) {
-            header.append(String.format(Locale.ROOT, " %18s", column(evaluations.get(i).model())));
+        for (Evaluation evaluation : evaluations) {
+            header.append(' ').append(" ".repeat(width - evaluation.model().length())).append(evaluation.model());
         }
         System.out.println(header);
         List<CocoEvaluator.ClassResult> classes = evaluations.get(0).ap().classes();
         for (int c = 0; c < classes.size(); c++) {
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-26s %6d", classes.get(c).name(), classes.get(c).referenceBoxes()));
             for (Evaluation evaluation : evaluations) {
-                row.append(String.format(Locale.ROOT, " %18.3f", evaluation.ap().classes().get(c).ap50()));
+                row.append(String.format(Locale.ROOT, " %" + width + ".3f", evaluation.ap().classes().get(c).ap50()));
             }
             System.out.println(row);
         }
-        line("mAP@0.5", evaluations, e -> e.ap().map50());
-        line("mAP@0.75", evaluations, e -> e.ap().map75());
-        line("mAP@[.5:.95]", evaluations, e -> e.ap().map());
-        line("precision at defaults", evaluations, e -> orNaN(e.atDefaults().all().precision()));
-        line("recall at defaults", evaluations, e -> orNaN(e.atDefaults().all().recall()));
+        line("mAP@0.5", evaluations, width, e -> e.ap().map50());
+        line("mAP@0.75", evaluations, width, e -> e.ap().map75());
+        line("mAP@[.5:.95]", evaluations, width, e -> e.ap().map());
+        line("precision at defaults", evaluations, width, e -> orNaN(e.atDefaults().all().precision()));
+        line("recall at defaults", evaluations, width, e -> orNaN(e.atDefaults().all().recall()));
     }
 
-    private static void line(String name, List<Evaluation> evaluations, java.util.function.ToDoubleFunction<Evaluation> value)
+    private static void line(String name, List<Evaluation> evaluations, int width, java.util.function.ToDoubleFunction<Evaluation> value)
     {
         StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-26s %6s", name, ""));
         for (Evaluation evaluation : evaluations) {
-            row.append(String.format(Locale.ROOT, " %18.3f", value.applyAsDouble(evaluation)));
+            row.append(String.format(Locale.ROOT, " %" + width + ".3f", value.applyAsDouble(evaluation)));
         }
         System.out.println(row);
-    }
-
-    private static String column(String model)
-    {
-        return model.length() <= 18 ? model : model.substring(model.length() - 18);
     }
 
     private static double orNaN(Double value)

@@ -62,7 +62,7 @@ public class CommandLineTest
         Run evaluate = run("evaluate", "--model", TestModels.DEMO_MODEL.toString(),
                 "--dataset", dir.resolve("annotations.json").toString(), "--json", report.toString());
         assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
-        assertThat(evaluate.out()).contains("Nodule/Mass", "mean", "AP50");
+        assertThat(evaluate.out()).contains("Nodule/Mass", "mAP@0.5", "AP50", "precision at defaults");
         assertThat(Json.MAPPER.readTree(report.toFile()).get("map50").asDouble()).isBetween(0.0, 1.0);
     }
 

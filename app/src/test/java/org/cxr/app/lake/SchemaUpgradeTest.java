@@ -59,7 +59,7 @@ class SchemaUpgradeTest
             database.migrate(List.of(LakeConfiguration.APPLICATION_MIGRATIONS));
 
             assertThat(database.jdbc().sql("SELECT version FROM flyway_schema_history WHERE success = TRUE ORDER BY installed_rank").query(String.class).list())
-                    .containsExactly("1", "2", "3", "4", "5");
+                    .containsExactly("1", "2", "3", "4", "5", "6");
             assertThat(database.jdbc().sql("SELECT username FROM app_user").query(String.class).list()).containsExactly("kept");
             Flyway now = Flyway.configure()
                     .dataSource(database.dataSource())

@@ -15,12 +15,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ExternalServicesTest
 {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     @Test
     void uploadsLandInAnExternalMySqlCompatibleDatabaseAndS3Endpoint(@TempDir Path dir)
             throws Exception
@@ -70,6 +77,26 @@ class ExternalServicesTest
                 String sha256 = ContentHash.sha256(png);
                 assertThat(app.getBean(Lake.class).image(sha256).orElseThrow().bucket()).isEqualTo("xray-lake");
                 assertThat(app.getBean(ObjectStore.class).exists("images/sha256/" + sha256.substring(0, 2) + "/" + sha256 + ".png")).isTrue();
+
+                // A radiologist finds it on the worklist and reviews it: reviews, their audit rows and the worklist's
+                // query run on MySQL too.
+                String radiologist = TestUsers.bearer(port, "rita", "radiologist");
+                HttpClient client = HttpClient.newHttpClient();
+                JsonNode inference = JSON.readTree(created.body());
+                long inferenceId = inference.get("inferenceId").asLong();
+                HttpResponse<String> worklist = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/reviews/worklist"))
+                        .header("Authorization", radiologist).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(JSON.readTree(worklist.body()).get("items").get(0).get("inferenceId").asLong()).as(worklist.body()).isEqualTo(inferenceId);
+                List<String> decisions = new ArrayList<>();
+                inference.get("detections").forEach(d -> decisions.add("{\"predictedBoxId\": " + d.get("predictedBoxId").asLong() + ", \"decision\": \"accepted\"}"));
+                decisions.add("{\"decision\": \"added\", \"classId\": 4, \"box\": {\"xMin\": 1, \"yMin\": 1, \"xMax\": 20, \"yMax\": 20}}");
+                HttpResponse<String> reviewed = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/inferences/" + inferenceId + "/reviews"))
+                        .header("Authorization", radiologist).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"boxes\": [" + String.join(", ", decisions) + "]}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(reviewed.statusCode()).as(reviewed.body()).isEqualTo(201);
+                assertThat(app.getBean(Lake.class).latestReview(inferenceId).orElseThrow().boxes()).hasSize(decisions.size());
+                assertThat(app.getBean(Lake.class).worklist(10, java.time.Duration.ofDays(1))).noneMatch(entry -> entry.inferenceId() == inferenceId);
+
                 try (var files = Files.list(dataDir)) {
                     assertThat(files).as("nothing embedded was started").isEmpty();
                 }

@@ -5,6 +5,7 @@ import org.cxr.detector.evaluation.CocoEvaluator.Prediction;
 import org.cxr.imaging.Box;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -14,9 +15,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Precision and recall of the boxes a model keeps at the thresholds it serves with (not over all scores, as AP is):
- * what a radiologist sees. Per image and class, kept boxes (best first) are matched greedily to the unmatched
- * reference box of highest IoU at or above {@code minIou}; a match is a true positive, an unmatched box a false
- * positive, an unmatched reference box a false negative.
+ * what a radiologist sees. Per image and class, kept boxes (best first) are matched as {@link GreedyMatch} does; a
+ * match is a true positive, an unmatched box a false positive, an unmatched reference box a false negative.
  */
 public final class OperatingPoint
 {
@@ -77,30 +77,11 @@ public final class OperatingPoint
                 List<Box> boxes = truth.getOrDefault(image.id(), Map.of()).getOrDefault(category.id(), List.of());
                 List<Prediction> mine = new ArrayList<>(kept.getOrDefault(image.id(), Map.of()).getOrDefault(category.id(), List.of()));
                 mine.sort(Comparator.comparingDouble(Prediction::score).reversed());
-                boolean[] matched = new boolean[boxes.size()];
-                for (Prediction p : mine) {
-                    int best = -1;
-                    double bestIou = minIou;
-                    for (int i = 0; i < boxes.size(); i++) {
-                        double iou = boxes.get(i).iou(p.box());
-                        if (!matched[i] && iou >= bestIou) {
-                            best = i;
-                            bestIou = iou;
-                        }
-                    }
-                    if (best >= 0) {
-                        matched[best] = true;
-                        tp++;
-                    }
-                    else {
-                        fp++;
-                    }
-                }
-                for (boolean m : matched) {
-                    if (!m) {
-                        fn++;
-                    }
-                }
+                int[] matches = GreedyMatch.match(boxes, mine.stream().map(Prediction::box).toList(), minIou);
+                int hits = (int) Arrays.stream(matches).filter(m -> m >= 0).count();
+                tp += hits;
+                fp += matches.length - hits;
+                fn += boxes.size() - hits;
             }
             classes.add(new Counts(category.id(), category.name(), tp, fp, fn));
             tpAll += tp;
