@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -150,15 +151,8 @@ public final class LakeRows
         requireNonNull(cutoff, "cutoff");
         return database.inSnapshot(() -> {
             List<StoredInference> rows = inferencesWithImages(afterId, Long.MAX_VALUE, EARLIEST, LATEST, limit);
-            List<StoredInference> settled = new ArrayList<>(rows.size());
-            for (StoredInference row : rows) {
-                if (!row.createdAt().isBefore(cutoff)) {
-                    break;
-                }
-                settled.add(row);
-            }
-            boolean last = settled.size() < rows.size() || rows.size() < limit;
-            return new SettledPage(withBoxes(settled), last);
+            List<StoredInference> settled = settled(rows, StoredInference::createdAt, cutoff);
+            return new SettledPage(withBoxes(settled), settled.size() < rows.size() || rows.size() < limit);
         });
     }
 
@@ -191,15 +185,8 @@ public final class LakeRows
         requireNonNull(cutoff, "cutoff");
         return database.inSnapshot(() -> {
             List<ReviewOfImage> rows = reviewsWithImages(afterId, Long.MAX_VALUE, EARLIEST, LATEST, limit);
-            List<ReviewOfImage> settled = new ArrayList<>(rows.size());
-            for (ReviewOfImage row : rows) {
-                if (!row.review().reviewedAt().isBefore(cutoff)) {
-                    break;
-                }
-                settled.add(row);
-            }
-            boolean last = settled.size() < rows.size() || rows.size() < limit;
-            return new SettledReviews(withDecisions(settled), last);
+            List<ReviewOfImage> settled = settled(rows, row -> row.review().reviewedAt(), cutoff);
+            return new SettledReviews(withDecisions(settled), settled.size() < rows.size() || rows.size() < limit);
         });
     }
 
@@ -265,6 +252,19 @@ public final class LakeRows
                 .param("limit", limit)
                 .query((resultSet, row) -> new StoredInference(columns.inference(resultSet), columns.image(resultSet), List.of()))
                 .list();
+    }
+
+    /** The rows up to (not including) the first one dated at or after the cutoff. */
+    private static <T> List<T> settled(List<T> rows, Function<T, Instant> dated, Instant cutoff)
+    {
+        List<T> settled = new ArrayList<>(rows.size());
+        for (T row : rows) {
+            if (!dated.apply(row).isBefore(cutoff)) {
+                break;
+            }
+            settled.add(row);
+        }
+        return settled;
     }
 
     private List<ReviewOfImage> reviewsWithImages(long afterId, long lastId, Instant from, Instant to, int limit)
