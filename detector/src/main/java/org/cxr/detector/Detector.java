@@ -118,6 +118,12 @@ public final class Detector
         return manifest;
     }
 
+    /** Whether the graph has a dynamic batch axis, so that {@link #detectAll} runs several images in one run. */
+    public boolean batchable()
+    {
+        return batchable;
+    }
+
     @Override
     public List<String> classNames()
     {

@@ -73,6 +73,17 @@ public final class ImageDecoder
         if (minWidth < 1 || minHeight < 1) {
             throw new IllegalArgumentException("minimum size must be positive");
         }
+        return withReader(bytes, (reader, format, facts) -> read(reader, format, facts, minWidth, minHeight));
+    }
+
+    private interface ReaderWork<T>
+    {
+        T apply(ImageReader reader, String format, FileFacts facts)
+                throws IOException;
+    }
+
+    private <T> T withReader(byte[] bytes, ReaderWork<T> work)
+    {
         if (bytes == null || bytes.length == 0) {
             throw new ImageRejectedException(Reason.EMPTY, "The file is empty.");
         }
@@ -87,7 +98,7 @@ public final class ImageDecoder
             try {
                 // Metadata ignored: the pixel reader then skips text and profile chunks instead of inflating them.
                 reader.setInput(input, true, true);
-                return read(reader, format, facts, minWidth, minHeight);
+                return work.apply(reader, format, facts);
             }
             finally {
                 reader.dispose();
@@ -103,7 +114,8 @@ public final class ImageDecoder
         }
     }
 
-    private DecodedImage read(ImageReader reader, String format, FileFacts facts, int minWidth, int minHeight)
+    /** The stored width and height from the header, refused when absent or above the pixel limit. */
+    private long[] checkedSize(ImageReader reader)
             throws IOException
     {
         int storedWidth = reader.getWidth(0);
@@ -116,6 +128,16 @@ public final class ImageDecoder
             throw new ImageRejectedException(Reason.TOO_MANY_PIXELS,
                     "The image is %d x %d pixels; at most %d pixels are accepted.".formatted(storedWidth, storedHeight, maxPixels));
         }
+        return new long[] {storedWidth, storedHeight};
+    }
+
+    private DecodedImage read(ImageReader reader, String format, FileFacts facts, int minWidth, int minHeight)
+            throws IOException
+    {
+        long[] size = checkedSize(reader);
+        int storedWidth = (int) size[0];
+        int storedHeight = (int) size[1];
+        long storedPixels = (long) storedWidth * storedHeight;
         Orientation orientation = facts.orientation();
         int period = period(orientation.uprightWidth(storedWidth, storedHeight), orientation.uprightHeight(storedWidth, storedHeight), minWidth, minHeight);
         // TwelveMonkeys' lossless decoder ignores the read parameters: it returns every pixel, skipped afterwards.

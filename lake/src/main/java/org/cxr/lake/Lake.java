@@ -71,26 +71,49 @@ public final class Lake
     public IngestResult ingest(Upload upload, NewInference inference, Consumer<IngestResult> alsoInTransaction)
     {
         requireNonNull(upload, "upload");
-        requireNonNull(inference, "inference");
-        requireNonNull(alsoInTransaction, "alsoInTransaction");
-        byte[] bytes = upload.bytes();
-        String sha256 = ContentHash.sha256(bytes);
+        return ingest(stage(upload.bytes(), upload.mediaType()), upload.originalFileName(), upload.width(), upload.height(), inference, alsoInTransaction);
+    }
 
+    /**
+     * The first half of an ingest: the bytes hashed and in the object store (written unless the lake has them), no
+     * metadata yet. It needs nothing the detector finds, so it can run while the detector works. An object staged but
+     * never ingested (the upload was refused after all, or the server stopped) has no row, so readers never see it,
+     * and {@code OrphanSweeper} deletes it after its grace period.
+     */
+    public StagedImage stage(byte[] bytes, MediaType mediaType)
+    {
+        requireNonNull(bytes, "bytes");
+        requireNonNull(mediaType, "mediaType");
+        String sha256 = ContentHash.sha256(bytes);
         // The key of an image the lake already has is the one in its row, whatever media type this upload claims.
         Optional<ImageRecord> known = database(NOT_STORED, () -> reader.image(sha256));
-        String key = known.map(ImageRecord::objectKey).orElseGet(() -> ObjectKeys.image(sha256, upload.mediaType()));
+        String key = known.map(ImageRecord::objectKey).orElseGet(() -> ObjectKeys.image(sha256, mediaType));
         // Only an object with a committed row may be skipped: an object without one may be an orphan that the sweeper is
         // about to delete, and writing it again renews its last-modified time, which puts it back in the grace period.
         try {
             if (known.isEmpty() || !store.exists(key)) {
-                store.put(key, bytes, upload.mediaType().mimeType());
+                store.put(key, bytes, mediaType.mimeType());
             }
         }
         catch (UnavailableException e) {
             throw new UnavailableException("The image store is unavailable; the upload was not stored. Try again shortly.", e);
         }
+        return new StagedImage(sha256, key, mediaType, bytes.length, known);
+    }
 
-        NewImage image = new NewImage(sha256, store.bucket(), key, upload.originalFileName(), upload.mediaType(), upload.width(), upload.height(), upload.sizeBytes());
+    /**
+     * The second half: the image row (unless the lake has it), the inference and its boxes in one transaction, with
+     * whatever {@code alsoInTransaction} writes. Its object is in the store already ({@link #stage}), so a row never
+     * exists without its object. {@code width} and {@code height} are the upright picture's.
+     */
+    public IngestResult ingest(StagedImage staged, String originalFileName, int width, int height, NewInference inference,
+            Consumer<IngestResult> alsoInTransaction)
+    {
+        requireNonNull(staged, "staged");
+        requireNonNull(inference, "inference");
+        requireNonNull(alsoInTransaction, "alsoInTransaction");
+        NewImage image = new NewImage(staged.sha256(), store.bucket(), staged.objectKey(), Upload.checkFileName(originalFileName), staged.mediaType(), width, height,
+                staged.sizeBytes());
         return database(NOT_STORED, () -> writer.write(image, inference, clock.instant(), alsoInTransaction));
     }
 

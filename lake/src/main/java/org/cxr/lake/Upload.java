@@ -6,7 +6,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One uploaded image as the user sent it. The file name is user data: it is stored as a value and never used to build
- * a path, an object key or SQL.
+ * a path, an object key or SQL. The bytes are held, not copied (an upload may be tens of megabytes and is read by the
+ * hash, the object store and the decoder): whoever makes an upload hands its array over and does not change it.
  */
 public record Upload(byte[] bytes, String originalFileName, MediaType mediaType, int width, int height)
 {
@@ -15,17 +16,10 @@ public record Upload(byte[] bytes, String originalFileName, MediaType mediaType,
     public Upload
     {
         requireNonNull(bytes, "bytes");
-        requireNonNull(originalFileName, "originalFileName");
+        checkFileName(originalFileName);
         requireNonNull(mediaType, "mediaType");
         if (bytes.length == 0) {
             throw new IllegalArgumentException("An upload has no bytes");
-        }
-        if (originalFileName.length() > MAX_FILE_NAME_LENGTH) {
-            throw new IllegalArgumentException("File name longer than " + MAX_FILE_NAME_LENGTH + " characters");
-        }
-        // PostgreSQL text cannot hold NUL; refusing it everywhere keeps the two databases equal.
-        if (originalFileName.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("File name contains a NUL character");
         }
         if (!mediaType.matches(bytes)) {
             throw new IllegalArgumentException("The bytes are not a " + mediaType + " file");
@@ -33,13 +27,20 @@ public record Upload(byte[] bytes, String originalFileName, MediaType mediaType,
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("Image size must be positive, got " + width + "x" + height);
         }
-        bytes = bytes.clone();
     }
 
-    @Override
-    public byte[] bytes()
+    /** What the lake stores as a file name: at most {@value #MAX_FILE_NAME_LENGTH} characters, no NUL. */
+    static String checkFileName(String originalFileName)
     {
-        return bytes.clone();
+        requireNonNull(originalFileName, "originalFileName");
+        if (originalFileName.length() > MAX_FILE_NAME_LENGTH) {
+            throw new IllegalArgumentException("File name longer than " + MAX_FILE_NAME_LENGTH + " characters");
+        }
+        // PostgreSQL text cannot hold NUL; refusing it everywhere keeps the two databases equal.
+        if (originalFileName.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("File name contains a NUL character");
+        }
+        return originalFileName;
     }
 
     public long sizeBytes()

@@ -464,6 +464,22 @@ abstract class LakeContractTest
     }
 
 
+    @Test
+    void anIngestAnswersWithTheRowsItWroteExactlyAsAReadGivesThem()
+    {
+        byte[] png = TestData.uniquePng(1024);
+        clock.set(testStart.plusNanos(123_456_789));
+        IngestResult first = lake.ingest(TestData.upload(png, "first.png"), TestData.inference(TestData.box(1, 0.6), TestData.box(2, 0.9), TestData.box(3, 0.7)));
+        IngestResult again = lake.ingest(TestData.upload(png, "again.png"), TestData.inference(TestData.box(4, 0.8)));
+        IngestResult none = lake.ingest(TestData.newUpload(), TestData.inference());
+
+        assertThat(first.stored()).isEqualTo(lake.inference(first.inferenceId()).orElseThrow());
+        assertThat(first.stored().boxes()).extracting(BoxRecord::score).containsExactly(0.9, 0.7, 0.6);
+        assertThat(again.stored()).isEqualTo(lake.inference(again.inferenceId()).orElseThrow());
+        assertThat(again.stored().image()).isEqualTo(first.stored().image());
+        assertThat(none.stored()).isEqualTo(lake.inference(none.inferenceId()).orElseThrow());
+    }
+
     // ---- reviews
 
     private static final List<String> CLASSES = List.of("Aortic enlargement", "Cardiomegaly", "ILD", "Infiltration", "Nodule/Mass");

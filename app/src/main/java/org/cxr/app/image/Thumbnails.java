@@ -1,6 +1,6 @@
 package org.cxr.app.image;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.cxr.detector.Detector;
 import org.cxr.imaging.DecodedImage;
@@ -12,6 +12,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -19,8 +22,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * 8-bit grey PNG thumbnails (at most 192 pixels wide or high) of the upright picture, kept in memory by image hash: an
  * image's bytes never change under its hash, so a cached thumbnail is never stale. An upload's thumbnail is made from
- * the pixels the detector read (no second decode); on a miss the image is fetched from S3 and read as the detector
- * reads it, at reduced size for a large one.
+ * the pixels the detector read (no second decode), off the request's path: the cache holds its future at once, so a
+ * request for it waits for that instead of fetching the image. On a miss the image is fetched from S3 and read as the
+ * detector reads it, at reduced size for a large one.
  */
 @Component
 public final class Thumbnails
@@ -29,7 +33,7 @@ public final class Thumbnails
     private static final int CACHED = 256;
 
     private final Detector detector;
-    private final Cache<String, byte[]> cache = Caffeine.newBuilder().maximumSize(CACHED).build();
+    private final AsyncCache<String, byte[]> cache = Caffeine.newBuilder().maximumSize(CACHED).buildAsync();
 
     Thumbnails(Detector detector)
     {
@@ -39,13 +43,25 @@ public final class Thumbnails
     /** The thumbnail of the image with this hash; {@code imageBytes} fetches the image when it is not cached. */
     byte[] of(String sha256, Supplier<byte[]> imageBytes)
     {
-        return cache.get(sha256, hash -> render(detector.decodeForDetection(imageBytes.get())));
+        try {
+            return cache.get(sha256, hash -> render(detector.decodeForDetection(imageBytes.get()))).join();
+        }
+        catch (CompletionException e) {
+            // What the loader threw (the image is gone from S3, S3 is unavailable) is the caller's answer.
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
-    /** Keeps the thumbnail of an image just decoded, so that the page's first request for it is a hit. */
-    public void remember(String sha256, DecodedImage image)
+    /**
+     * Starts making the thumbnail of an image just decoded, on {@code executor}, unless it is cached: the page's first
+     * request for it waits for this one.
+     */
+    public void remember(String sha256, DecodedImage image, Executor executor)
     {
-        cache.get(sha256, hash -> render(image));
+        cache.asMap().computeIfAbsent(sha256, hash -> CompletableFuture.supplyAsync(() -> render(image), executor));
     }
 
     /** Averages the planes' pixels into the thumbnail; its shape is the picture's, whatever size the planes are. */

@@ -68,8 +68,8 @@ class InferenceController
                         threshold("confidence", confidence), threshold("nmsIou", nmsIou), Optional.of(authentication.getName())),
                 // The audit row commits with the upload's rows: an upload is stored and audited, or neither.
                 written -> audit.success("inference.upload", "inference/" + written.inferenceId(), "image " + written.sha256()));
-        StoredInference stored = lake.inference(outcome.stored().inferenceId())
-                .orElseThrow(() -> new IllegalStateException("inference " + outcome.stored().inferenceId() + " vanished after commit"));
+        // The answer is what the transaction wrote, not a second read of it.
+        StoredInference stored = outcome.stored().stored();
         // A new inference has no review yet.
         InferenceResponse body = InferenceJson.of(stored, Optional.empty());
         if (candidates) {

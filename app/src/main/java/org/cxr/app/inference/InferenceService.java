@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import org.cxr.app.image.Thumbnails;
 import org.cxr.app.server.CxrProperties;
 import org.cxr.detector.Detection;
+import org.cxr.detector.DetectionBatcher;
 import org.cxr.detector.DetectionResult;
 import org.cxr.detector.Detector;
 import org.cxr.detector.Thresholds;
@@ -16,23 +17,28 @@ import org.cxr.lake.Lake;
 import org.cxr.lake.MediaType;
 import org.cxr.lake.NewInference;
 import org.cxr.lake.PredictedBox;
-import org.cxr.lake.Upload;
+import org.cxr.lake.StagedImage;
 import org.cxr.lake.errors.DomainException;
 import org.cxr.lake.errors.InvalidInputException;
 import org.cxr.lake.errors.TooLargeException;
 import org.cxr.lake.errors.UnsupportedContentException;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * One upload end to end: check the file, run the detector, and load the image and its predictions into the lake
- * (the bytes to S3 first, then one metadata transaction). Nothing is stored for a file that is refused.
+ * One upload end to end: check and decode the file, run the model while the bytes go to S3, then load the image and
+ * its predictions into the lake in one metadata transaction (with the audit row). Nothing is stored for a file that is
+ * refused: every refusal comes before the bytes are written.
  */
 @Service
 public class InferenceService
@@ -46,12 +52,17 @@ public class InferenceService
     private final MeterRegistry metrics;
     private final Timer inferenceTimer;
     private final Thumbnails thumbnails;
+    private final DetectionBatcher batcher;
+    private final Executor storing;
 
-    public InferenceService(Detector detector, Lake lake, Thumbnails thumbnails, CxrProperties properties, MeterRegistry metrics)
+    public InferenceService(Detector detector, DetectionBatcher batcher, Lake lake, Thumbnails thumbnails, CxrProperties properties, MeterRegistry metrics,
+            @Qualifier("uploadStoringThreads") Executor storing)
     {
         this.detector = requireNonNull(detector, "detector");
+        this.batcher = requireNonNull(batcher, "batcher");
         this.lake = requireNonNull(lake, "lake");
         this.thumbnails = requireNonNull(thumbnails, "thumbnails");
+        this.storing = requireNonNull(storing, "storing");
         this.maxBytes = properties.upload().maxBytes();
         this.metrics = requireNonNull(metrics, "metrics");
         this.inferenceTimer = Timer.builder("cxr.inference.duration")
@@ -105,24 +116,45 @@ public class InferenceService
         }
         String fileName = UploadedFile.checkedName(request.fileName());
         Thresholds thresholds = thresholds(request.confidence(), request.nmsIou());
+        try (DetectionBatcher.Ticket ticket = batcher.expect()) {
+            long start = System.nanoTime();
+            // Upright, with the model's intensities, and for a large image at reduced size: what the model needs, no more.
+            // A file the decoder refuses is refused here, before anything is stored.
+            DecodedImage image = detector.decodeForDetection(bytes);
+            // Hashing and the object's write need nothing the model finds: they run while it works. The object has no
+            // row until the transaction below, so readers never see it before it is complete.
+            CompletableFuture<StagedImage> staged = CompletableFuture.supplyAsync(() -> lake.stage(bytes, actual), storing);
+            // One run with a low floor and no suppression gives the page its candidates; the stored result is those
+            // candidates filtered with the caller's thresholds.
+            DetectionResult loose = batcher.detect(image, new Thresholds(Math.min(CANDIDATE_FLOOR, thresholds.confidence()), 1.0));
+            ticket.close();
+            List<Detection> detections = DetectionFilter.apply(loose.detections(), thresholds);
+            long nanos = System.nanoTime() - start;
+            inferenceTimer.record(java.time.Duration.ofNanos(nanos));
+            DetectionResult result = new DetectionResult(image.width(), image.height(), loose.modelName(), loose.modelVersion(),
+                    thresholds, detections, nanos);
 
-        long start = System.nanoTime();
-        // Upright, with the model's intensities, and for a large image at reduced size: what the model needs, no more.
-        DecodedImage image = detector.decodeForDetection(bytes);
-        // One run with a low floor and no suppression gives the page its candidates; the stored result is those
-        // candidates filtered with the caller's thresholds.
-        DetectionResult loose = detector.detect(image, new Thresholds(Math.min(CANDIDATE_FLOOR, thresholds.confidence()), 1.0));
-        List<Detection> detections = DetectionFilter.apply(loose.detections(), thresholds);
-        long nanos = System.nanoTime() - start;
-        inferenceTimer.record(java.time.Duration.ofNanos(nanos));
-        DetectionResult result = new DetectionResult(image.width(), image.height(), loose.modelName(), loose.modelVersion(),
-                thresholds, detections, nanos);
+            NewInference record = new NewInference(thresholds.confidence(), thresholds.nmsIou(), result.modelName(), result.modelVersion(),
+                    Math.round(result.durationMillis()), request.user(), detections.stream().map(InferenceService::box).toList());
+            IngestResult stored = lake.ingest(await(staged), fileName, image.width(), image.height(), record, alsoInTransaction);
+            // The page asks for the thumbnail right after the answer; it is made off the request's path.
+            thumbnails.remember(stored.sha256(), image, storing);
+            return new Outcome(stored, image, result, loose.detections(), fileName, actual);
+        }
+    }
 
-        NewInference record = new NewInference(thresholds.confidence(), thresholds.nmsIou(), result.modelName(), result.modelVersion(),
-                Math.round(result.durationMillis()), request.user(), detections.stream().map(InferenceService::box).toList());
-        IngestResult stored = lake.ingest(new Upload(bytes, fileName, actual, image.width(), image.height()), record, alsoInTransaction);
-        thumbnails.remember(stored.sha256(), image);
-        return new Outcome(stored, image, result, loose.detections(), fileName, actual);
+    /** The staged object, or the reason it could not be stored (the object store is unavailable, say). */
+    private static StagedImage await(CompletableFuture<StagedImage> staged)
+    {
+        try {
+            return staged.join();
+        }
+        catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /** The caller's thresholds, or the model's defaults for those not given. */

@@ -115,8 +115,12 @@ public record CxrProperties(
     /** Ports of the embedded servers, fixed so psql and the AWS CLI can reach them (0: any free port). */
     public record Embedded(@DefaultValue("5433") int postgresPort, @DefaultValue("9000") int s3Port) {}
 
-    /** The model folder (none: the bundled demo model) and ONNX Runtime intra-op threads (0: automatic). */
-    public record Model(String directory, @DefaultValue("0") int threads)
+    /**
+     * The model folder (none: the bundled demo model), ONNX Runtime intra-op threads (0: automatic), and how concurrent
+     * requests share runs: a request waits at most {@code batchWait} for others, a run takes at most {@code batchSize}
+     * images (1: no batching).
+     */
+    public record Model(String directory, @DefaultValue("0") int threads, @DefaultValue("2ms") Duration batchWait, @DefaultValue("8") int batchSize)
     {
         public Optional<Path> dir()
         {

@@ -33,6 +33,8 @@ public final class EnvironmentVariables
         DATA_DIR("CXR_DATA_DIR", "cxr.data-directory"),
         MODEL_DIR("CXR_MODEL_DIR", "cxr.model.directory"),
         MODEL_THREADS("CXR_MODEL_THREADS", "cxr.model.threads"),
+        MODEL_BATCH_WAIT("CXR_MODEL_BATCH_WAIT", "cxr.model.batch-wait"),
+        MODEL_BATCH_SIZE("CXR_MODEL_BATCH_SIZE", "cxr.model.batch-size"),
         UPLOAD_MAX_BYTES("CXR_UPLOAD_MAX_BYTES", "cxr.upload.max-bytes"),
         UPLOAD_MAX_PIXELS("CXR_UPLOAD_MAX_PIXELS", "cxr.upload.max-pixels"),
         DATABASE_URL("CXR_DATABASE_URL", "cxr.database.url"),

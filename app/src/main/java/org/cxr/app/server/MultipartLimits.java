@@ -15,6 +15,7 @@ import org.springframework.util.unit.DataSize;
 class MultipartLimits
 {
     private static final long ROOM_FOR_PART_HEADERS = DataSize.ofMegabytes(1).toBytes();
+    private static final DataSize IN_MEMORY = DataSize.ofMegabytes(16);
 
     @Bean
     MultipartConfigElement multipartConfigElement(CxrProperties properties)
@@ -23,6 +24,8 @@ class MultipartLimits
         MultipartConfigFactory factory = new MultipartConfigFactory();
         factory.setMaxFileSize(DataSize.ofBytes(file));
         factory.setMaxRequestSize(DataSize.ofBytes(file + ROOM_FOR_PART_HEADERS));
+        // An image up to this size is kept in memory, not written to a temporary file and read back for every upload.
+        factory.setFileSizeThreshold(DataSize.ofBytes(Math.min(file, IN_MEMORY.toBytes())));
         return factory.createMultipartConfig();
     }
 }

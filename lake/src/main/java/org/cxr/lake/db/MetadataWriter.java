@@ -1,14 +1,21 @@
 package org.cxr.lake.db;
 
+import org.cxr.lake.BoxRecord;
+import org.cxr.lake.ImageRecord;
+import org.cxr.lake.InferenceRecord;
 import org.cxr.lake.IngestResult;
 import org.cxr.lake.NewInference;
 import org.cxr.lake.PredictedBox;
+import org.cxr.lake.StoredInference;
 import org.cxr.lake.sql.Database;
 import org.cxr.lake.sql.SqlDialect;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -22,7 +29,7 @@ public final class MetadataWriter
             VALUES (:sha256, :bucket, :objectKey, :originalFileName, :mediaType, :width, :height, :sizeBytes, :firstSeen)
             """;
 
-    private static final String SELECT_IMAGE = "SELECT id, object_key FROM image WHERE sha256 = :sha256";
+    private static final String SELECT_IMAGE = "SELECT " + LakeColumns.image("m") + " FROM image m WHERE m.sha256 = :sha256";
 
     private static final String INSERT_INFERENCE = """
             INSERT INTO inference (image_id, created_at, confidence_threshold, nms_iou_threshold, model_name, model_version, duration_ms, user_name)
@@ -35,11 +42,13 @@ public final class MetadataWriter
             """;
 
     private final Database database;
+    private final LakeColumns columns;
     private final String insertImageIfAbsent;
 
     public MetadataWriter(Database database)
     {
         this.database = requireNonNull(database, "database");
+        this.columns = new LakeColumns(database.dialect());
         this.insertImageIfAbsent = INSERT_IMAGE_COLUMNS + switch (database.dialect()) {
             // No conflict target: the object key is named by the hash, so racing uploads of one image collide on either
             // unique key, and a conflict on the one not named as the target would be an error.
@@ -69,6 +78,8 @@ public final class MetadataWriter
     private IngestResult writeRows(NewImage image, NewInference inference, Instant now)
     {
         SqlDialect dialect = database.dialect();
+        // What the database keeps of the time, so that what is answered equals what a later read gives.
+        Instant createdAt = now.truncatedTo(ChronoUnit.MICROS);
         int inserted = database.jdbc().sql(insertImageIfAbsent)
                 .param("sha256", image.sha256())
                 .param("bucket", image.bucket())
@@ -78,17 +89,18 @@ public final class MetadataWriter
                 .param("width", image.width())
                 .param("height", image.height())
                 .param("sizeBytes", image.sizeBytes())
-                .param("firstSeen", dialect.timestamp(now))
+                .param("firstSeen", dialect.timestamp(createdAt))
                 .update();
-        ImageKey stored = database.jdbc().sql(SELECT_IMAGE)
+        // The image row as it is: this upload's, or the one an earlier upload of the same bytes made.
+        ImageRecord stored = database.jdbc().sql(SELECT_IMAGE)
                 .param("sha256", image.sha256())
-                .query((resultSet, row) -> new ImageKey(resultSet.getLong("id"), resultSet.getString("object_key")))
+                .query((resultSet, row) -> columns.image(resultSet))
                 .single();
 
         KeyHolder keys = new GeneratedKeyHolder();
         database.jdbc().sql(INSERT_INFERENCE)
                 .param("imageId", stored.id())
-                .param("createdAt", dialect.timestamp(now))
+                .param("createdAt", dialect.timestamp(createdAt))
                 .param("confidenceThreshold", inference.confidenceThreshold())
                 .param("nmsIouThreshold", inference.nmsIouThreshold())
                 .param("modelName", inference.modelName())
@@ -97,17 +109,25 @@ public final class MetadataWriter
                 .param("userName", inference.userName().orElse(null))
                 .update(keys, "id");
         long inferenceId = requireNonNull(keys.getKey(), "generated inference id").longValue();
+        InferenceRecord row = new InferenceRecord(inferenceId, stored.id(), createdAt, inference.confidenceThreshold(), inference.nmsIouThreshold(),
+                inference.modelName(), inference.modelVersion(), inference.durationMillis(), inference.userName());
 
-        insertBoxes(inferenceId, inference.boxes());
-        return new IngestResult(stored.id(), inferenceId, image.sha256(), stored.objectKey(), inserted > 0);
+        List<BoxRecord> boxes = insertBoxes(inferenceId, inference.boxes());
+        return new IngestResult(stored.id(), inferenceId, image.sha256(), stored.objectKey(), inserted > 0, new StoredInference(row, stored, boxes));
     }
 
-    private void insertBoxes(long inferenceId, List<PredictedBox> boxes)
+    /** The boxes with the ids they got, best first, as a read of the inference lists them. */
+    private List<BoxRecord> insertBoxes(long inferenceId, List<PredictedBox> boxes)
     {
-        database.batchUpdate(INSERT_BOX, boxes.stream()
+        List<Long> ids = database.batchInsert(INSERT_BOX, boxes.stream()
                 .map(box -> new Object[] {inferenceId, box.classId(), box.className(), box.score(), box.xMin(), box.yMin(), box.xMax(), box.yMax()})
                 .toList());
+        List<BoxRecord> records = new ArrayList<>(boxes.size());
+        for (int i = 0; i < boxes.size(); i++) {
+            PredictedBox box = boxes.get(i);
+            records.add(new BoxRecord(ids.get(i), inferenceId, box.classId(), box.className(), box.score(), box.xMin(), box.yMin(), box.xMax(), box.yMax()));
+        }
+        records.sort(Comparator.comparingDouble(BoxRecord::score).reversed().thenComparingLong(BoxRecord::id));
+        return records;
     }
-
-    private record ImageKey(long id, String objectKey) {}
 }

@@ -2,15 +2,20 @@ package org.cxr.lake.sql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.postgresql.copy.CopyManager;
-import org.postgresql.core.BaseConnection;
+import org.springframework.jdbc.core.SqlTypeValue;
+import org.springframework.jdbc.core.StatementCreatorUtils;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -21,11 +26,13 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -125,6 +132,42 @@ public final class Database
         if (!rows.isEmpty()) {
             jdbcTemplate.batchUpdate(sql, rows);
         }
+    }
+
+    /**
+     * Inserts the rows in one batch and gives the {@code id} each got, in the rows' order: what an insert needs to answer
+     * with what it wrote instead of reading it back.
+     */
+    public List<Long> batchInsert(String sql, List<Object[]> rows)
+    {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        KeyHolder keys = new GeneratedKeyHolder();
+        jdbcTemplate.batchUpdate(connection -> connection.prepareStatement(sql, new String[] {"id"}), new BatchPreparedStatementSetter()
+        {
+            @Override
+            public void setValues(PreparedStatement statement, int index)
+                    throws SQLException
+            {
+                Object[] row = rows.get(index);
+                for (int column = 0; column < row.length; column++) {
+                    StatementCreatorUtils.setParameterValue(statement, column + 1, SqlTypeValue.TYPE_UNKNOWN, row[column]);
+                }
+            }
+
+            @Override
+            public int getBatchSize()
+            {
+                return rows.size();
+            }
+        }, keys);
+        List<Map<String, Object>> generated = keys.getKeyList();
+        if (generated.size() != rows.size()) {
+            throw new IllegalStateException("the driver gave " + generated.size() + " generated ids for " + rows.size() + " rows");
+        }
+        // PostgreSQL names the key "id", MySQL and MariaDB drivers "GENERATED_KEY" or "insert_id": each map holds one.
+        return generated.stream().map(key -> ((Number) key.values().iterator().next()).longValue()).toList();
     }
 
     /**

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import org.cxr.lake.errors.UnavailableException;
 
+import java.io.ByteArrayInputStream;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -90,7 +91,10 @@ public final class ObjectStore
         }
     }
 
-    /** Writes the object, replacing any object under the key; with content-addressed keys that makes it idempotent. */
+    /**
+     * Writes the object, replacing any object under the key; with content-addressed keys that makes it idempotent. The
+     * bytes are streamed from the array as they are ({@code RequestBody.fromBytes} would copy it first).
+     */
     public void put(String key, byte[] bytes, String mediaType)
     {
         requireNonNull(key, "key");
@@ -98,7 +102,7 @@ public final class ObjectStore
         requireNonNull(mediaType, "mediaType");
         call(() -> s3.putObject(
                 request -> request.bucket(bucket).key(key).contentType(mediaType).contentLength((long) bytes.length),
-                RequestBody.fromBytes(bytes)));
+                RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes), bytes.length, mediaType)));
     }
 
     public Optional<byte[]> get(String key)
