@@ -115,6 +115,11 @@ public final class DetectionBatcher
         return new DetectionBatcher(detector, settings, observer, true, "on (forced)");
     }
 
+    public Detector detector()
+    {
+        return detector;
+    }
+
     /** Whether requests share runs, and what the measurement at start found. */
     public String decision()
     {

@@ -16,6 +16,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,6 +45,15 @@ final class EmbeddedServers
 
     static EmbeddedServers start(CxrProperties properties)
     {
+        // The two servers need nothing of each other: the S3 server starts while PostgreSQL does.
+        CompletableFuture<Optional<EmbeddedS3>> s3 = CompletableFuture.supplyAsync(() -> {
+            if (!properties.s3().embedded()) {
+                return Optional.empty();
+            }
+            EmbeddedS3 server = EmbeddedS3.start(properties.dataDir().resolve("s3"), properties.embedded().s3Port());
+            log.info("Embedded S3 at {} (objects in {}, access key {})", server.endpoint(), properties.dataDir().resolve("s3"), EmbeddedS3.ACCESS_KEY);
+            return Optional.of(server);
+        });
         Optional<EmbeddedPostgres> postgres = Optional.empty();
         try {
             if (properties.database().embedded()) {
@@ -50,17 +61,12 @@ final class EmbeddedServers
                 log.info("Embedded PostgreSQL at {} (data in {})", server.jdbcUrl(), server.dataDirectory());
                 postgres = Optional.of(server);
             }
-            Optional<EmbeddedS3> s3 = Optional.empty();
-            if (properties.s3().embedded()) {
-                EmbeddedS3 server = EmbeddedS3.start(properties.dataDir().resolve("s3"), properties.embedded().s3Port());
-                log.info("Embedded S3 at {} (objects in {}, access key {})", server.endpoint(), properties.dataDir().resolve("s3"), EmbeddedS3.ACCESS_KEY);
-                s3 = Optional.of(server);
-            }
-            return new EmbeddedServers(postgres, s3);
+            return new EmbeddedServers(postgres, s3.join());
         }
         catch (RuntimeException e) {
             postgres.ifPresent(EmbeddedPostgres::close);
-            throw e;
+            s3.thenAccept(started -> started.ifPresent(EmbeddedS3::close));
+            throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 

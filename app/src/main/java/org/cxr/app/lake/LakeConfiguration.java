@@ -2,14 +2,15 @@ package org.cxr.app.lake;
 
 import org.cxr.app.server.CxrProperties;
 import org.cxr.lake.Lake;
+import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.cxr.lake.sql.Database;
 import org.cxr.lake.sql.DatabaseConfig;
-import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.lake.store.ObjectStoreConfig;
 import org.cxr.lake.sweep.OrphanSweeper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
 
 import javax.sql.DataSource;
 
@@ -32,7 +33,9 @@ public class LakeConfiguration
         return EmbeddedServers.dataDirectoryInUse(properties);
     }
 
+    /** What starts on threads of its own (the model, the warehouse) starts first, and runs while these servers start. */
     @Bean(destroyMethod = "close")
+    @DependsOn({"modelLoading", "warehouseStarting"})
     EmbeddedServers embeddedServers(CxrProperties properties)
     {
         return EmbeddedServers.start(properties);

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import org.cxr.app.server.CxrProperties;
+import org.cxr.app.server.Preloading;
 import org.cxr.detector.DetectionBatcher;
 import org.cxr.detector.Detector;
 import org.cxr.detector.DetectorOptions;
@@ -29,22 +30,46 @@ class ModelConfiguration
 {
     private static final Logger log = LoggerFactory.getLogger(ModelConfiguration.class);
 
-    @Bean(destroyMethod = "close")
-    Detector detector(CxrProperties properties)
+    /**
+     * Loading the model (its ONNX session, the warm-up, and whether batching pays) takes a while and needs no other
+     * bean: it starts first, on a thread of its own, while the embedded servers start and the migrations run.
+     */
+    @Bean
+    static Preloading<DetectionBatcher> modelLoading(CxrProperties properties, MeterRegistry metrics)
     {
-        CxrProperties.Model model = properties.model();
-        Path folder = model.dir().orElseGet(BundledModel::extract);
-        return Detector.load(folder, DetectorOptions.defaults()
-                .withIntraOpThreads(model.threads())
-                .withMaxPixels(properties.upload().maxPixels()));
+        return Preloading.start("model", () -> {
+            CxrProperties.Model model = properties.model();
+            Path folder = model.dir().orElseGet(BundledModel::extract);
+            Detector detector = Detector.load(folder, DetectorOptions.defaults()
+                    .withIntraOpThreads(model.threads())
+                    .withMaxPixels(properties.upload().maxPixels()));
+            try {
+                return batcher(detector, properties, metrics);
+            }
+            catch (RuntimeException e) {
+                detector.close();
+                throw e;
+            }
+        });
+    }
+
+    @Bean(destroyMethod = "close")
+    DetectionBatcher detectionBatcher(Preloading<DetectionBatcher> modelLoading)
+    {
+        return modelLoading.get();
+    }
+
+    @Bean(destroyMethod = "close")
+    Detector detector(DetectionBatcher batcher)
+    {
+        return batcher.detector();
     }
 
     /**
      * Concurrent uploads share the model's runs when that pays on this machine (measured at start on an image of the
      * model's input size); the batch sizes, the queue wait and the run times are metrics of the model.
      */
-    @Bean(destroyMethod = "close")
-    DetectionBatcher detectionBatcher(Detector detector, CxrProperties properties, MeterRegistry metrics)
+    private static DetectionBatcher batcher(Detector detector, CxrProperties properties, MeterRegistry metrics)
     {
         ModelManifest manifest = detector.manifest();
         Tags model = Tags.of("model", manifest.name(), "version", manifest.version());

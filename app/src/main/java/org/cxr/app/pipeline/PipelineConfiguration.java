@@ -1,12 +1,13 @@
 package org.cxr.app.pipeline;
 
 import org.cxr.app.server.CxrProperties;
+import org.cxr.app.server.Preloading;
 import org.cxr.backup.Backup;
 import org.cxr.backup.BackupOptions;
 import org.cxr.datamart.DataMartExport;
 import org.cxr.datamart.DataMartOptions;
-import org.cxr.lake.sql.Database;
 import org.cxr.lake.pipeline.PipelineRuns;
+import org.cxr.lake.sql.Database;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.lake.store.ObjectStoreConfig;
 import org.cxr.warehouse.Warehouse;
@@ -25,10 +26,17 @@ import java.util.List;
 @Configuration(proxyBeanMethods = false)
 public class PipelineConfiguration
 {
-    @Bean(destroyMethod = "close")
-    WarehouseConnection warehouseConnection(CxrProperties properties)
+    /** The embedded warehouse starts (or an external one is connected to) beside the rest of the start-up. */
+    @Bean
+    static Preloading<WarehouseConnection> warehouseStarting(CxrProperties properties)
     {
-        return WarehouseConnection.open(properties);
+        return Preloading.start("warehouse", () -> WarehouseConnection.open(properties));
+    }
+
+    @Bean(destroyMethod = "close")
+    WarehouseConnection warehouseConnection(Preloading<WarehouseConnection> warehouseStarting)
+    {
+        return warehouseStarting.get();
     }
 
     @Bean(destroyMethod = "close")
