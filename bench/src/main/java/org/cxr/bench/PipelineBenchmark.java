@@ -55,7 +55,7 @@ import static java.util.Objects.requireNonNull;
 public final class PipelineBenchmark
 {
     private static final long SEED = 4242;
-    private static final String BUCKET = "cxr-images";
+    static final String BUCKET = "cxr-images";
     // The puts wait on the S3 server, which shares the two cores: a few more threads than cores keep it busy.
     private static final int PUT_THREADS = 8;
     private static final Set<String> STAGES = Set.of("backup", "warehouse", "datamart");
@@ -255,7 +255,7 @@ public final class PipelineBenchmark
         return stages;
     }
 
-    private static Properties addresses(Path file)
+    static Properties addresses(Path file)
             throws IOException
     {
         Properties properties = new Properties();

@@ -3,10 +3,15 @@ package org.cxr.bench;
 import org.cxr.lake.BoxRecord;
 import org.cxr.lake.ContentHash;
 import org.cxr.lake.ImageRecord;
+import org.cxr.lake.IngestResult;
 import org.cxr.lake.InferenceRecord;
+import org.cxr.lake.Lake;
 import org.cxr.lake.LakeRestore;
 import org.cxr.lake.MediaType;
 import org.cxr.lake.ModelVersion;
+import org.cxr.lake.NewInference;
+import org.cxr.lake.PredictedBox;
+import org.cxr.lake.Upload;
 import org.cxr.lake.pipeline.Watermark;
 import org.cxr.lake.sql.Database;
 import org.cxr.lake.store.ObjectKeys;
@@ -88,6 +93,59 @@ final class SyntheticLake
         lake.analyze();
         long t3 = System.nanoTime();
         return new Written(images, images, boxes.boxes(), boxes.inferencesWithoutBoxes(), objects.totalBytes(), seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2));
+    }
+
+    /** What {@link #add} stored: inferences, of which some on images the lake already had, and their boxes. */
+    record Added(int inferences, int newImages, int reuploads, long boxes, int inferencesWithoutBoxes, double seconds) {}
+
+    /**
+     * Uploads {@code count} more images through the lake's own ingest path ({@link Lake#ingest}, as the web application
+     * stores an upload: object first, then the rows in one transaction, ids from the lake's counters, created now):
+     * every second one a new image (indices N, N+1, ...), the others the same bytes as an image spread evenly over the
+     * lake, which the lake recognises and gives another inference. Boxes as in {@link #write}, from a seed of their own.
+     * Call it once, after {@link #write}.
+     */
+    Added add(Lake lake, int count)
+    {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative, got " + count);
+        }
+        long t0 = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5EED_ADD5L);
+        int newImages = 0;
+        int reuploads = 0;
+        long boxes = 0;
+        int withoutBoxes = 0;
+        for (int k = 0; k < count; k++) {
+            boolean reupload = k % 2 == 1;
+            int index = reupload ? (int) ((long) (k / 2) * images / ((count + 1) / 2 + 1)) : images + k / 2;
+            List<PredictedBox> predicted = boxes(random);
+            IngestResult stored = lake.ingest(new Upload(png(index), "upload-" + index + ".png", MediaType.PNG, SIDE, SIDE),
+                    new NewInference(0.4, 0.5, MODEL_NAME, MODEL_VERSION, 5 + random.nextInt(30), Optional.empty(), predicted));
+            if (stored.newImage() == reupload) {
+                throw new IllegalStateException("Upload " + k + " (image " + index + ") was expected to be " + (reupload ? "known" : "new") + ": " + stored);
+            }
+            newImages += reupload ? 0 : 1;
+            reuploads += reupload ? 1 : 0;
+            boxes += predicted.size();
+            withoutBoxes += predicted.isEmpty() ? 1 : 0;
+        }
+        return new Added(count, newImages, reuploads, boxes, withoutBoxes, seconds(System.nanoTime() - t0));
+    }
+
+    private static List<PredictedBox> boxes(SplittableRandom random)
+    {
+        int count = random.nextInt(MAX_BOXES + 1);
+        List<PredictedBox> boxes = new ArrayList<>(count);
+        for (int b = 0; b < count; b++) {
+            int classId = random.nextInt(CLASS_NAMES.size());
+            double width = 1 + random.nextDouble() * (SIDE - 1);
+            double height = 1 + random.nextDouble() * (SIDE - 1);
+            double xMin = random.nextDouble() * (SIDE - width);
+            double yMin = random.nextDouble() * (SIDE - height);
+            boxes.add(new PredictedBox(classId, CLASS_NAMES.get(classId), 0.4 + 0.6 * random.nextDouble(), xMin, yMin, xMin + width, yMin + height));
+        }
+        return boxes;
     }
 
     /** The image of upload {@code index}: its index in the first four pixels (so every image differs), noise after. */
