@@ -19,13 +19,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** The lake's rows to and from the records of the Parquet files; column names are the tables' own. */
-final class AvroRows
+public final class AvroRows
 {
     private static final long MICROS_PER_SECOND = 1_000_000;
 
     private AvroRows() {}
 
-    static GenericRecord image(ImageRecord row)
+    public static GenericRecord image(ImageRecord row)
     {
         GenericRecord record = new GenericData.Record(Dataset.IMAGES.schema());
         record.put("id", row.id());
@@ -41,7 +41,7 @@ final class AvroRows
         return record;
     }
 
-    static ImageRecord image(GenericRecord record)
+    public static ImageRecord image(GenericRecord record)
     {
         return new ImageRecord(
                 (Long) record.get("id"),
@@ -56,7 +56,7 @@ final class AvroRows
                 instant(record, "first_seen"));
     }
 
-    static GenericRecord inference(InferenceRecord row)
+    public static GenericRecord inference(InferenceRecord row)
     {
         GenericRecord record = new GenericData.Record(Dataset.INFERENCES.schema());
         record.put("id", row.id());
@@ -71,7 +71,7 @@ final class AvroRows
         return record;
     }
 
-    static InferenceRecord inference(GenericRecord record)
+    public static InferenceRecord inference(GenericRecord record)
     {
         return new InferenceRecord(
                 (Long) record.get("id"),
@@ -85,7 +85,7 @@ final class AvroRows
                 Optional.ofNullable(record.get("user_name")).map(Object::toString));
     }
 
-    static GenericRecord box(BoxRecord row)
+    public static GenericRecord box(BoxRecord row)
     {
         GenericRecord record = new GenericData.Record(Dataset.PREDICTED_BOXES.schema());
         record.put("id", row.id());
@@ -100,7 +100,7 @@ final class AvroRows
         return record;
     }
 
-    static BoxRecord box(GenericRecord record)
+    public static BoxRecord box(GenericRecord record)
     {
         return new BoxRecord(
                 (Long) record.get("id"),
@@ -114,7 +114,7 @@ final class AvroRows
                 (Double) record.get("y_max"));
     }
 
-    static GenericRecord modelVersion(ModelVersion row)
+    public static GenericRecord modelVersion(ModelVersion row)
     {
         GenericRecord record = new GenericData.Record(Dataset.MODEL_VERSIONS.schema());
         record.put("id", row.id());
@@ -125,13 +125,13 @@ final class AvroRows
         return record;
     }
 
-    static ModelVersion modelVersion(GenericRecord record)
+    public static ModelVersion modelVersion(GenericRecord record)
     {
         List<String> classNames = ((List<?>) record.get("class_names")).stream().map(Object::toString).toList();
         return new ModelVersion((Long) record.get("id"), string(record, "name"), string(record, "version"), classNames, instant(record, "registered_at"));
     }
 
-    static GenericRecord review(ReviewRecord row)
+    public static GenericRecord review(ReviewRecord row)
     {
         GenericRecord record = new GenericData.Record(Dataset.REVIEWS.schema());
         record.put("id", row.id());
@@ -142,7 +142,7 @@ final class AvroRows
         return record;
     }
 
-    static ReviewRecord review(GenericRecord record)
+    public static ReviewRecord review(GenericRecord record)
     {
         return new ReviewRecord(
                 (Long) record.get("id"),
@@ -152,7 +152,7 @@ final class AvroRows
                 Optional.ofNullable(record.get("comment")).map(Object::toString));
     }
 
-    static GenericRecord reviewBox(ReviewBoxRecord row)
+    public static GenericRecord reviewBox(ReviewBoxRecord row)
     {
         Optional<ReviewLabel> label = row.label();
         GenericRecord record = new GenericData.Record(Dataset.REVIEW_BOXES.schema());
@@ -169,7 +169,7 @@ final class AvroRows
         return record;
     }
 
-    static ReviewBoxRecord reviewBox(GenericRecord record)
+    public static ReviewBoxRecord reviewBox(GenericRecord record)
     {
         // The table's check constraint keeps a label whole or absent; the class id says which.
         Optional<ReviewLabel> label = record.get("class_id") == null ? Optional.empty() : Optional.of(new ReviewLabel(
@@ -188,7 +188,7 @@ final class AvroRows
     }
 
     /** One row per box; an inference without boxes is one row whose box columns are null, as in a left join. */
-    static List<GenericRecord> detections(StoredInference stored)
+    public static List<GenericRecord> detections(StoredInference stored)
     {
         if (stored.boxes().isEmpty()) {
             return List.of(detection(stored, Optional.empty()));
@@ -234,12 +234,12 @@ final class AvroRows
         return record;
     }
 
-    static long micros(Instant instant)
+    public static long micros(Instant instant)
     {
         return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), MICROS_PER_SECOND), instant.getNano() / 1000);
     }
 
-    static Instant instant(long micros)
+    public static Instant instant(long micros)
     {
         return Instant.ofEpochSecond(Math.floorDiv(micros, MICROS_PER_SECOND), Math.floorMod(micros, MICROS_PER_SECOND) * 1000);
     }

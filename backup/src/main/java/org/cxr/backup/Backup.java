@@ -56,13 +56,28 @@ public final class Backup
     private final BackupLayout layout;
     private final BackupCatalog catalog;
     private final BackupVerifier verifier;
+    private final Optional<RunWriter> engine;
 
     public Backup(Database database, ObjectStore store, BackupOptions options, Clock clock)
     {
-        this(database, store, options, clock, Faults.NONE);
+        this(database, store, options, clock, Faults.NONE, Optional.empty());
+    }
+
+    /**
+     * A backup whose files another engine writes (Apache Spark, many machines at once): the run id, the plan, the
+     * verification, the manifest and the watermark are this class's, so either engine's runs continue each other's.
+     */
+    public Backup(Database database, ObjectStore store, BackupOptions options, Clock clock, RunWriter engine)
+    {
+        this(database, store, options, clock, Faults.NONE, Optional.of(requireNonNull(engine, "engine")));
     }
 
     Backup(Database database, ObjectStore store, BackupOptions options, Clock clock, Faults faults)
+    {
+        this(database, store, options, clock, faults, Optional.empty());
+    }
+
+    private Backup(Database database, ObjectStore store, BackupOptions options, Clock clock, Faults faults, Optional<RunWriter> engine)
     {
         requireNonNull(database, "database");
         this.store = requireNonNull(store, "store");
@@ -74,6 +89,20 @@ public final class Backup
         this.layout = new BackupLayout(options.prefix());
         this.catalog = new BackupCatalog(store, options);
         this.verifier = new BackupVerifier(store);
+        this.engine = engine;
+    }
+
+    /**
+     * Writes the files of a planned run: every row of the plan's range, in the layout, schema and order this class
+     * writes them ({@link PartitionWriter}, {@link AvroRows}), each file uploaded to its key. Returns them in the order
+     * of a manifest: images by date, then by date the inferences, their boxes and detections, then by date the reviews
+     * and their decisions, then the models; parts in order. It may be called again for the same plan after a failure,
+     * and must then write the same files under the same keys.
+     */
+    @FunctionalInterface
+    public interface RunWriter
+    {
+        List<ManifestFile> write(RunPlan plan);
     }
 
     /** Backs up what is new; throws if any step fails, in which case the watermark has not moved. */
@@ -101,7 +130,8 @@ public final class Backup
             log.info("Backup: nothing new after {}", from);
             return BackupResult.nothingNew(from);
         }
-        Manifest manifest = write(plan);
+        List<ManifestFile> files = engine.isPresent() ? engine.get().write(plan) : write(plan);
+        Manifest manifest = manifest(plan, files);
         faults.beforeVerification(manifest);
         verifier.verify(manifest);
         storeManifest(manifest);
@@ -162,7 +192,7 @@ public final class Backup
         }
     }
 
-    private Manifest write(RunPlan plan)
+    private List<ManifestFile> write(RunPlan plan)
     {
         Path workDirectory = options.workDirectory().orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir")));
         List<ManifestFile> files = new ArrayList<>();
@@ -212,7 +242,11 @@ public final class Backup
             }
             files.addAll(writer.finish());
         }
+        return files;
+    }
 
+    private Manifest manifest(RunPlan plan, List<ManifestFile> files)
+    {
         DatasetCounts counts = DatasetCounts.NONE;
         for (ManifestFile file : files) {
             counts = counts.plus(file.dataset(), file.rows());

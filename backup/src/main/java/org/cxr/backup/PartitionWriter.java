@@ -21,7 +21,7 @@ import static java.util.Objects.requireNonNull;
  * a file may hold (and a new part begins) or the date is done. Which rows go into which part depends only on the rows
  * and their order, so a retry of the run writes the same parts under the same keys.
  */
-final class PartitionWriter
+public final class PartitionWriter
         implements AutoCloseable
 {
     private final Dataset dataset;
@@ -38,6 +38,15 @@ final class PartitionWriter
     private ParquetWriter<GenericRecord> writer;
     private long rows;
 
+    /**
+     * For another engine's {@link Backup.RunWriter}: the rows of one dataset and date (empty for a snapshot), in the
+     * order the backup writes them, into the parts of the run under the backup's {@code prefix}.
+     */
+    public PartitionWriter(Dataset dataset, Optional<LocalDate> date, String runId, int maxRowsPerFile, String prefix, ObjectStore store, Path workDirectory)
+    {
+        this(dataset, date, runId, maxRowsPerFile, new BackupLayout(prefix), store, workDirectory, Faults.NONE);
+    }
+
     PartitionWriter(Dataset dataset, Optional<LocalDate> date, String runId, int maxRowsPerFile, BackupLayout layout, ObjectStore store, Path workDirectory, Faults faults)
     {
         this.dataset = requireNonNull(dataset, "dataset");
@@ -50,7 +59,7 @@ final class PartitionWriter
         this.faults = requireNonNull(faults, "faults");
     }
 
-    void write(GenericRecord record)
+    public void write(GenericRecord record)
     {
         try {
             if (writer == null) {
@@ -70,7 +79,7 @@ final class PartitionWriter
     }
 
     /** Uploads the last part; returns every part of the date, in order. */
-    List<ManifestFile> finish()
+    public List<ManifestFile> finish()
     {
         try {
             if (writer != null) {

@@ -10,9 +10,9 @@ import static java.util.Objects.requireNonNull;
  * What a run is going to back up, stored before its first file: a retry after a crash reads it and backs up exactly
  * the same range in the same files, so that it overwrites every key the crashed attempt wrote.
  */
-record RunPlan(String runId, Instant plannedAt, Instant settleCutoff, Watermark from, Watermark to, int maxRowsPerFile)
+public record RunPlan(String runId, Instant plannedAt, Instant settleCutoff, Watermark from, Watermark to, int maxRowsPerFile)
 {
-    RunPlan
+    public RunPlan
     {
         requireNonNull(runId, "runId");
         requireNonNull(plannedAt, "plannedAt");
@@ -27,7 +27,7 @@ record RunPlan(String runId, Instant plannedAt, Instant settleCutoff, Watermark 
         }
     }
 
-    boolean isEmpty()
+    public boolean isEmpty()
     {
         return from.equals(to);
     }

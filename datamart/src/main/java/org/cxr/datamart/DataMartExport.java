@@ -24,6 +24,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,7 +65,7 @@ public final class DataMartExport
     private static final Logger log = LoggerFactory.getLogger(DataMartExport.class);
     private static final int MAX_PROBLEMS_NAMED = 5;
 
-    private final MongoCollection<Document> images;
+    private final ExportSource source;
     private final S3Client s3;
     private final DataMartOptions options;
     private final Clock clock;
@@ -76,7 +77,17 @@ public final class DataMartExport
      */
     public DataMartExport(MongoCollection<Document> images, S3Client s3, DataMartOptions options, Clock clock)
     {
-        this.images = requireNonNull(images, "images");
+        this(warehouseCopy(requireNonNull(images, "images"), requireNonNull(options, "options")), s3, options, clock);
+    }
+
+    /**
+     * An export of the documents another engine builds (Apache Spark, from the backup), into the same files.
+     *
+     * @param s3 the client the images the source did not copy are fetched with
+     */
+    public DataMartExport(ExportSource source, S3Client s3, DataMartOptions options, Clock clock)
+    {
+        this.source = requireNonNull(source, "source");
         this.s3 = requireNonNull(s3, "s3");
         this.options = requireNonNull(options, "options");
         this.clock = requireNonNull(clock, "clock");
@@ -90,6 +101,11 @@ public final class DataMartExport
     public DataMartExport(MongoCollection<Document> images, S3Client s3)
     {
         this(images, s3, DataMartOptions.defaults());
+    }
+
+    private static ExportSource warehouseCopy(MongoCollection<Document> images, DataMartOptions options)
+    {
+        return layout -> WarehousePages.copy(images, options.pageSize(), layout.root());
     }
 
     /**
@@ -155,11 +171,11 @@ public final class DataMartExport
         Instant exportedAt = clock.instant();
         Outputs files = null;
         ExecutorService downloads = Executors.newFixedThreadPool(options.parallelDownloads(), new DownloadThreads());
-        try (WarehousePages pages = WarehousePages.copy(images, options.pageSize(), layout.root())) {
+        try (ExportSource.Documents pages = source.open(layout)) {
             Categories categories = check(pages, documents);
             pages.rewind();
             files = Outputs.open(layout, categories, exportedAt);
-            for (List<Document> page = pages.next(); !page.isEmpty(); page = pages.next()) {
+            for (List<ExportSource.Entry> page = pages.next(); !page.isEmpty(); page = pages.next()) {
                 exportPage(page, documents, localImages, downloads, files, tally);
             }
             return files.commit(layout, categories, tally, exportedAt, Duration.ofNanos(System.nanoTime() - start));
@@ -242,13 +258,14 @@ public final class DataMartExport
     }
 
     /** Reads every document once: all must be valid, and their models give the categories. */
-    private static Categories check(WarehousePages pages, WarehouseDocuments documents)
+    private static Categories check(ExportSource.Documents pages, WarehouseDocuments documents)
     {
         Categories.Builder categories = new Categories.Builder();
         List<String> problems = new ArrayList<>();
         long invalid = 0;
-        for (List<Document> page = pages.next(); !page.isEmpty(); page = pages.next()) {
-            for (Document document : page) {
+        for (List<ExportSource.Entry> page = pages.next(); !page.isEmpty(); page = pages.next()) {
+            for (ExportSource.Entry entry : page) {
+                Document document = entry.document();
                 try {
                     WarehouseImage image = documents.parse(document);
                     // The exported inference: the reviewed one, or for an image nobody reviewed its latest.
@@ -273,7 +290,7 @@ public final class DataMartExport
 
     /** Fetches the page's images in parallel, then writes the page in order, so the output does not depend on timing. */
     private void exportPage(
-            List<Document> page,
+            List<ExportSource.Entry> page,
             WarehouseDocuments documents,
             LocalImages localImages,
             ExecutorService downloads,
@@ -282,7 +299,8 @@ public final class DataMartExport
             throws IOException
     {
         List<WarehouseImage> labelled = new ArrayList<>(page.size());
-        for (Document document : page) {
+        for (ExportSource.Entry entry : page) {
+            Document document = entry.document();
             try {
                 labelled.add(documents.parse(document));
             }
@@ -292,13 +310,15 @@ public final class DataMartExport
             }
         }
 
-        List<Future<LocalImages.Outcome>> outcomes = new ArrayList<>(labelled.size());
-        for (WarehouseImage image : labelled) {
-            outcomes.add(downloads.submit(() -> localImages.ensurePresent(image)));
+        List<Future<ImageCopy>> outcomes = new ArrayList<>(labelled.size());
+        for (int i = 0; i < labelled.size(); i++) {
+            WarehouseImage image = labelled.get(i);
+            Optional<ImageCopy> copied = page.get(i).copy();
+            outcomes.add(copied.isPresent() ? CompletableFuture.completedFuture(copied.get()) : downloads.submit(() -> localImages.ensurePresent(image)));
         }
         for (int i = 0; i < labelled.size(); i++) {
             WarehouseImage image = labelled.get(i);
-            LocalImages.Outcome outcome = await(outcomes, i);
+            ImageCopy outcome = await(outcomes, i);
             tally.bytesDownloaded += outcome.bytesDownloaded();
             switch (outcome.status()) {
                 case ALREADY_PRESENT -> tally.alreadyPresent++;
@@ -306,21 +326,22 @@ public final class DataMartExport
                 case MISSING_OBJECT -> tally.missingObjects++;
                 case HASH_MISMATCH -> tally.hashMismatches++;
             }
-            if (outcome.status() == LocalImages.Status.ALREADY_PRESENT || outcome.status() == LocalImages.Status.DOWNLOADED) {
+            if (outcome.status().present()) {
+                String fileName = outcome.fileName().orElseThrow();
                 Split split = Split.of(image.sha256(), options.trainRatio());
                 Optional<WarehouseImage.Reviewed> reviewed = image.reviewed();
                 if (reviewed.isPresent()) {
-                    files.reviewed().get(split).addReviewed(image, outcome.fileName(), reviewed.get());
+                    files.reviewed().get(split).addReviewed(image, fileName, reviewed.get());
                     files.predictions().get(split).add(image, reviewed.get().inference());
                 }
                 else {
-                    files.unreviewed().addPredicted(image, outcome.fileName(), image.inference().orElseThrow(), split);
+                    files.unreviewed().addPredicted(image, fileName, image.inference().orElseThrow(), split);
                 }
             }
         }
     }
 
-    private static LocalImages.Outcome await(List<Future<LocalImages.Outcome>> outcomes, int index)
+    private static ImageCopy await(List<Future<ImageCopy>> outcomes, int index)
             throws IOException
     {
         try {

@@ -28,6 +28,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -61,35 +62,20 @@ final class LocalImages
         this.layout = requireNonNull(layout, "layout");
     }
 
-    enum Status
-    {
-        ALREADY_PRESENT,
-        DOWNLOADED,
-        MISSING_OBJECT,
-        HASH_MISMATCH,
-    }
-
-    /** {@code fileName} is the COCO {@code file_name} of the image when it is in the data mart, else null. */
-    record Outcome(Status status, long bytesDownloaded, String fileName)
-    {
-        static Outcome left(Status status, long bytesDownloaded)
-        {
-            return new Outcome(status, bytesDownloaded, null);
-        }
-    }
-
-    Outcome ensurePresent(WarehouseImage image)
+    ImageCopy ensurePresent(WarehouseImage image)
             throws IOException
     {
         Path target = layout.imageFile(image.sha256(), image.mediaType());
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
             if (FileHashes.sha256(target).equals(image.sha256())) {
-                return new Outcome(Status.ALREADY_PRESENT, 0, fileName(image, target, false));
+                return new ImageCopy(ImageCopy.Status.ALREADY_PRESENT, 0, Optional.of(fileName(image, target, false)));
             }
             log.warn("Local copy of image {} does not match its hash; fetching it again", image.sha256());
         }
-        Outcome fetched = download(image, target);
-        return fetched.status() == Status.DOWNLOADED ? new Outcome(Status.DOWNLOADED, fetched.bytesDownloaded(), fileName(image, target, true)) : fetched;
+        ImageCopy fetched = download(image, target);
+        return fetched.status() == ImageCopy.Status.DOWNLOADED
+                ? new ImageCopy(ImageCopy.Status.DOWNLOADED, fetched.bytesDownloaded(), Optional.of(fileName(image, target, true)))
+                : fetched;
     }
 
     /** The original's name, or for a JPEG stored turned its upright copy's, made if missing or if the original is new. */
@@ -138,7 +124,7 @@ final class LocalImages
         }
     }
 
-    private Outcome download(WarehouseImage image, Path target)
+    private ImageCopy download(WarehouseImage image, Path target)
             throws IOException
     {
         Path temporary = Files.createTempFile(target.getParent(), TEMPORARY_PREFIX, TEMPORARY_SUFFIX);
@@ -153,15 +139,16 @@ final class LocalImages
             }
             catch (NoSuchKeyException e) {
                 log.warn("Image {} is not in S3 at s3://{}/{}; left out of the dataset", image.sha256(), image.bucket(), image.objectKey());
-                return Outcome.left(Status.MISSING_OBJECT, 0);
+                return ImageCopy.left(ImageCopy.Status.MISSING_OBJECT, 0);
             }
             String actual = HexFormat.of().formatHex(digest.digest());
             if (!actual.equals(image.sha256())) {
                 log.error("Object s3://{}/{} hashes to {}, not to its warehouse id {}; left out of the dataset", image.bucket(), image.objectKey(), actual, image.sha256());
-                return Outcome.left(Status.HASH_MISMATCH, size);
+                return ImageCopy.left(ImageCopy.Status.HASH_MISMATCH, size);
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return Outcome.left(Status.DOWNLOADED, size);
+            // The file name is made by the caller, once the bytes are in place.
+            return new ImageCopy(ImageCopy.Status.DOWNLOADED, size, Optional.of(DataMartLayout.relativeImageName(image.sha256(), image.mediaType())));
         }
         finally {
             Files.deleteIfExists(temporary);

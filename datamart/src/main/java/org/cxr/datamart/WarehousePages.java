@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -35,7 +36,7 @@ import static java.util.Objects.requireNonNull;
  * The copy is as of the query: documents written meanwhile go to the next run.
  */
 final class WarehousePages
-        implements AutoCloseable
+        implements ExportSource.Documents
 {
     private static final Bson PROJECTION = Projections.include(WarehouseDocuments.FIELDS);
     private static final DocumentCodec CODEC = new DocumentCodec();
@@ -90,7 +91,8 @@ final class WarehousePages
     }
 
     /** Starts again from the first document of the copy (the export reads it twice: to check, then to write). */
-    void rewind()
+    @Override
+    public void rewind()
             throws IOException
     {
         input.close();
@@ -110,10 +112,11 @@ final class WarehousePages
         return documents;
     }
 
-    /** The next page, empty once every document has been read. */
-    List<Document> next()
+    /** The next page, empty once every document has been read; the export fetches every image itself. */
+    @Override
+    public List<ExportSource.Entry> next()
     {
-        List<Document> page = new ArrayList<>(pageSize);
+        List<ExportSource.Entry> page = new ArrayList<>(pageSize);
         try {
             while (!exhausted && page.size() < pageSize) {
                 int length;
@@ -126,7 +129,7 @@ final class WarehousePages
                 }
                 byte[] bytes = new byte[length];
                 input.readFully(bytes);
-                page.add(new RawBsonDocument(bytes).decode(CODEC));
+                page.add(new ExportSource.Entry(new RawBsonDocument(bytes).decode(CODEC), Optional.empty()));
             }
         }
         catch (IOException e) {

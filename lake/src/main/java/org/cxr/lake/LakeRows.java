@@ -116,6 +116,53 @@ public final class LakeRows
                 .list();
     }
 
+    /**
+     * Where a stage that takes only settled rows ends now, without reading the rows: the highest id after
+     * {@code afterId} below the first row (in id order) dated at or after {@code cutoff}, or {@code afterId} when there
+     * is none. The same end as paging through {@link #settledInferences} (or {@link #settledReviews}) until its last page.
+     */
+    public long lastSettledId(Table table, long afterId, Instant cutoff)
+    {
+        requireNonNull(table, "table");
+        requireNonNull(cutoff, "cutoff");
+        return database.inSnapshot(() -> {
+            Long young = database.jdbc().sql("SELECT MIN(id) FROM %s WHERE id > :after AND %s >= :cutoff".formatted(table.name, table.timeColumn))
+                    .param("after", afterId)
+                    .param("cutoff", dialect.timestamp(cutoff))
+                    .query(Long.class)
+                    .optional()
+                    .orElse(null);
+            return highestIdBelow(table, afterId, young);
+        });
+    }
+
+    /**
+     * As {@link #lastSettledId} for reviews, also ending before the first review of an inference above
+     * {@code lastInferenceId}: a stage takes a review only once it holds the review's inference.
+     */
+    public long lastSettledReviewId(long afterId, Instant cutoff, long lastInferenceId)
+    {
+        requireNonNull(cutoff, "cutoff");
+        return database.inSnapshot(() -> {
+            Long stop = database.jdbc().sql("SELECT MIN(id) FROM review WHERE id > :after AND (reviewed_at >= :cutoff OR inference_id > :lastInference)")
+                    .param("after", afterId)
+                    .param("cutoff", dialect.timestamp(cutoff))
+                    .param("lastInference", lastInferenceId)
+                    .query(Long.class)
+                    .optional()
+                    .orElse(null);
+            return highestIdBelow(Table.REVIEW, afterId, stop);
+        });
+    }
+
+    private long highestIdBelow(Table table, long afterId, Long stop)
+    {
+        Long highest = stop == null
+                ? database.jdbc().sql("SELECT MAX(id) FROM %s WHERE id > ?".formatted(table.name)).param(afterId).query(Long.class).optional().orElse(null)
+                : database.jdbc().sql("SELECT MAX(id) FROM %s WHERE id > ? AND id < ?".formatted(table.name)).params(afterId, stop).query(Long.class).optional().orElse(null);
+        return highest == null ? afterId : highest;
+    }
+
     /** Images with ids in (afterId, lastId] first seen in [from, to), in id order, at most {@code limit}. */
     public List<ImageRecord> images(long afterId, long lastId, Instant from, Instant to, int limit)
     {

@@ -23,7 +23,7 @@ import java.util.Optional;
  * </pre>
  * Inferences are in inference id order, reviews in review id order (the last supersedes the others).
  */
-final class DocumentShape
+public final class DocumentShape
 {
     static final String COLLECTION = "images";
 
@@ -91,6 +91,14 @@ final class DocumentShape
                         .orElse(null));
     }
 
+    /** The whole document of an image as the stage creates it: {@code _id}, the image's fields and its inferences. */
+    public static Document document(ImageDocument image)
+    {
+        Document document = new Document(ID, image.sha256());
+        document.putAll(imageFields(image));
+        return document.append(INFERENCES, inferences(image));
+    }
+
     static List<Document> inferences(ImageDocument image)
     {
         return image.inferences().stream().map(DocumentShape::inference).toList();
@@ -115,7 +123,7 @@ final class DocumentShape
                 .append("yMax", yMax);
     }
 
-    static ImageDocument read(Document document)
+    public static ImageDocument read(Document document)
     {
         return new ImageDocument(
                 document.getString(ID),

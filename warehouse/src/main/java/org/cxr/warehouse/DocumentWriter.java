@@ -53,21 +53,21 @@ import static org.cxr.warehouse.DocumentShape.REVIEW_ID;
  * push into its inference's {@code reviews}, guarded by {@code "reviews.reviewId": {$ne: id}} within the inference
  * ({@code $elemMatch}, which the positional {@code $} of the push then names), sorted by review id.
  */
-final class DocumentWriter
+public final class DocumentWriter
 {
     private static final PushOptions SORTED_BY_INFERENCE_ID = new PushOptions().sortDocument(new Document(INFERENCE_ID, 1));
     private static final PushOptions SORTED_BY_REVIEW_ID = new PushOptions().sortDocument(new Document(REVIEW_ID, 1));
 
     private final MongoCollection<Document> images;
 
-    DocumentWriter(MongoDatabase database)
+    public DocumentWriter(MongoDatabase database)
     {
         // What the page already holds, and whether the write arrived, are read from the primary even when the
         // connection string prefers secondaries, which may lag.
         this.images = requireNonNull(database, "database").getCollection(DocumentShape.COLLECTION).withReadPreference(ReadPreference.primary());
     }
 
-    PageWrite write(List<ImageDocument> page)
+    public PageWrite write(List<ImageDocument> page)
     {
         requireNonNull(page, "page");
         return page.isEmpty() ? PageWrite.NOTHING : write(page, storedInferenceIds(page));
@@ -182,7 +182,7 @@ final class DocumentWriter
      * added. Every inference must be in the warehouse (the review pages stop before a review of an inference beyond
      * the watermark): one that is missing was lost from the warehouse, and the run fails rather than drop its review.
      */
-    int writeReviews(List<PendingReview> page)
+    public int writeReviews(List<PendingReview> page)
     {
         requireNonNull(page, "page");
         if (page.isEmpty()) {
@@ -268,8 +268,9 @@ final class DocumentWriter
         }
     }
 
-    record PageWrite(int documentsInserted, int documentsUpdated, int inferencesAppended)
+    /** What a page's write changed: documents created, existing documents given inferences, inferences added in all. */
+    public record PageWrite(int documentsInserted, int documentsUpdated, int inferencesAppended)
     {
-        static final PageWrite NOTHING = new PageWrite(0, 0, 0);
+        public static final PageWrite NOTHING = new PageWrite(0, 0, 0);
     }
 }

@@ -1,12 +1,9 @@
 package org.cxr.warehouse;
 
-import org.cxr.lake.BoxRecord;
 import org.cxr.lake.ImageRecord;
-import org.cxr.lake.InferenceRecord;
 import org.cxr.lake.LakeRows;
 import org.cxr.lake.LakeRows.ReviewOfImage;
 import org.cxr.lake.ModelVersion;
-import org.cxr.lake.ReviewBoxRecord;
 import org.cxr.lake.StoredInference;
 import org.cxr.lake.StoredReview;
 import org.cxr.lake.sql.Database;
@@ -53,10 +50,11 @@ final class LakeReader
         for (StoredInference stored : settled.inferences()) {
             boxCount += stored.boxes().size();
             images.putIfAbsent(stored.image().sha256(), stored.image());
-            inferences.computeIfAbsent(stored.image().sha256(), sha256 -> new ArrayList<>()).add(document(stored, models));
+            // Reviews are not read with their inferences: they go in by the review pages, which follow.
+            inferences.computeIfAbsent(stored.image().sha256(), sha256 -> new ArrayList<>()).add(LakeDocuments.inference(stored, LakeDocuments.modelClasses(stored.inference(), models), List.of()));
         }
         List<ImageDocument> documents = images.values().stream()
-                .map(image -> document(image, inferences.get(image.sha256())))
+                .map(image -> LakeDocuments.image(image, inferences.get(image.sha256())))
                 .toList();
         List<StoredInference> read = settled.inferences();
         return new LakePage(documents, read.size(), boxCount, read.get(read.size() - 1).id(), settled.last());
@@ -80,43 +78,11 @@ final class LakeReader
                 break;
             }
             boxCount += stored.boxes().size();
-            reviews.add(new PendingReview(row.image().sha256(), stored.inferenceId(), document(stored)));
+            reviews.add(new PendingReview(row.image().sha256(), stored.inferenceId(), LakeDocuments.review(stored)));
         }
         if (reviews.isEmpty()) {
             return ReviewPage.empty(afterReviewId);
         }
         return new ReviewPage(reviews, boxCount, reviews.get(reviews.size() - 1).review().reviewId(), last);
-    }
-
-    private static ReviewDocument document(StoredReview stored)
-    {
-        return new ReviewDocument(stored.id(), stored.review().reviewer(), stored.reviewedAt(), stored.review().comment(),
-                stored.boxes().stream().map(LakeReader::reviewedBox).toList());
-    }
-
-    private static ReviewedBox reviewedBox(ReviewBoxRecord box)
-    {
-        return new ReviewedBox(box.id(), box.predictedBoxId(), box.decision(), box.label());
-    }
-
-    private static ImageDocument document(ImageRecord image, List<InferenceDocument> inferences)
-    {
-        return new ImageDocument(image.sha256(), image.id(), image.bucket(), image.objectKey(), image.originalFileName(), image.mediaType(), image.width(),
-                image.height(), image.sizeBytes(), image.firstSeen(), inferences);
-    }
-
-    private static InferenceDocument document(StoredInference stored, Map<String, ModelVersion> models)
-    {
-        InferenceRecord inference = stored.inference();
-        ModelVersion model = models.get(inference.modelName() + "@" + inference.modelVersion());
-        return new InferenceDocument(inference.id(), inference.createdAt(), inference.modelName(), inference.modelVersion(),
-                model == null ? List.of() : model.classNames(), inference.confidenceThreshold(), inference.nmsIouThreshold(), inference.durationMillis(),
-                // Reviews are not read with their inferences: they go in by the review pages, which follow.
-                inference.userName(), stored.boxes().stream().map(LakeReader::detection).toList(), List.of());
-    }
-
-    private static Detection detection(BoxRecord box)
-    {
-        return new Detection(box.id(), box.classId(), box.className(), box.score(), box.xMin(), box.yMin(), box.xMax(), box.yMax());
     }
 }

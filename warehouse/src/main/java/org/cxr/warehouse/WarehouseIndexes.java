@@ -18,7 +18,7 @@ import static org.cxr.warehouse.DocumentShape.INFERENCES;
 import static org.cxr.warehouse.DocumentShape.INFERENCE_ID;
 
 /** The secondary indexes of the {@code images} collection; the image hash is the {@code _id} and needs none. */
-final class WarehouseIndexes
+public final class WarehouseIndexes
 {
     static final List<IndexModel> INDEXES = List.of(
             // Finding the image of an inference (reconcile, the data mart).
@@ -30,7 +30,7 @@ final class WarehouseIndexes
     private WarehouseIndexes() {}
 
     /** Creates those that are missing: every run calls this, and building an index on a large collection is not free. */
-    static void createMissing(MongoDatabase database)
+    public static void createMissing(MongoDatabase database)
     {
         MongoCollection<Document> images = database.getCollection(DocumentShape.COLLECTION);
         Set<Document> existing = new HashSet<>();

@@ -72,6 +72,20 @@ public enum SqlDialect
         };
     }
 
+    /**
+     * SQL for a UTC timestamp column as a BIGINT of microseconds since 1970-01-01T00:00Z: a number that a reader outside
+     * the lake (Spark's JDBC source) takes as it is, where a timestamp would pass through its own zone conversions
+     * (MySQL's DATETIME has no zone). Exact at the microsecond on both families, on PostgreSQL before 14 too, where
+     * {@code EXTRACT} gives a double.
+     */
+    public String epochMicros(String column)
+    {
+        return switch (this) {
+            case POSTGRESQL -> "(FLOOR(EXTRACT(EPOCH FROM " + column + "))::bigint * 1000000 + MOD(EXTRACT(MICROSECONDS FROM " + column + ")::bigint, 1000000))";
+            case MYSQL -> "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', " + column + ")";
+        };
+    }
+
     /** A nullable timestamp column: empty for SQL NULL. */
     public Optional<Instant> readOptionalTimestamp(ResultSet resultSet, String column)
             throws SQLException
