@@ -33,6 +33,7 @@ COPY warehouse/pom.xml warehouse/
 COPY datamart/pom.xml datamart/
 COPY app/pom.xml app/
 COPY bench/pom.xml bench/
+COPY spark/pom.xml spark/
 RUN ./mvnw -B -q -pl app -am org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline -DexcludeGroupIds=org.cxr \
     || echo "cxr: dependency prefetch incomplete; the package step downloads the rest" >&2
 

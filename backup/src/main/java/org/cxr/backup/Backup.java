@@ -23,6 +23,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
@@ -46,6 +53,12 @@ public final class Backup
     public static final String STAGE = "backup";
 
     private static final Logger log = LoggerFactory.getLogger(Backup.class);
+    private static final AtomicInteger WRITER_NUMBER = new AtomicInteger();
+    private static final ThreadFactory WRITER_THREADS = task -> {
+        Thread thread = new Thread(task, "backup-writer-" + WRITER_NUMBER.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+    };
 
     private final ObjectStore store;
     private final BackupOptions options;
@@ -192,57 +205,110 @@ public final class Backup
         }
     }
 
+    /**
+     * Each date of each table is a task of its own, with its own connection and files: they run {@code writers} at a
+     * time, and their files are listed in the manifest's order whatever order they finish in. A failed task cancels
+     * the others; the run is then done again as a whole.
+     */
     private List<ManifestFile> write(RunPlan plan)
     {
         Path workDirectory = options.workDirectory().orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir")));
-        List<ManifestFile> files = new ArrayList<>();
-
-        TableScan images = scan(Table.IMAGE, plan.from().imageId(), plan.to().imageId(), Optional.empty());
-        for (DayRange day : images.days()) {
-            try (PartitionWriter writer = partition(Dataset.IMAGES, Optional.of(day.date()), plan, workDirectory)) {
-                forEachImage(day, row -> writer.write(AvroRows.image(row)));
-                files.addAll(checkRows(day, writer.finish()));
-            }
+        List<Callable<List<ManifestFile>>> tasks = new ArrayList<>();
+        for (DayRange day : scan(Table.IMAGE, plan.from().imageId(), plan.to().imageId(), Optional.empty()).days()) {
+            tasks.add(() -> writeImages(day, plan, workDirectory));
         }
-
-        TableScan inferences = scan(Table.INFERENCE, plan.from().inferenceId(), plan.to().inferenceId(), Optional.empty());
-        for (DayRange day : inferences.days()) {
-            Optional<LocalDate> date = Optional.of(day.date());
-            try (PartitionWriter inferenceWriter = partition(Dataset.INFERENCES, date, plan, workDirectory);
-                    PartitionWriter boxWriter = partition(Dataset.PREDICTED_BOXES, date, plan, workDirectory);
-                    PartitionWriter detectionWriter = partition(Dataset.DETECTIONS, date, plan, workDirectory)) {
-                forEachInference(day, stored -> {
-                    inferenceWriter.write(AvroRows.inference(stored.inference()));
-                    stored.boxes().forEach(box -> boxWriter.write(AvroRows.box(box)));
-                    AvroRows.detections(stored).forEach(detectionWriter::write);
-                });
-                files.addAll(checkRows(day, inferenceWriter.finish()));
-                files.addAll(boxWriter.finish());
-                files.addAll(detectionWriter.finish());
-            }
+        for (DayRange day : scan(Table.INFERENCE, plan.from().inferenceId(), plan.to().inferenceId(), Optional.empty()).days()) {
+            tasks.add(() -> writeInferences(day, plan, workDirectory));
         }
-
-        TableScan reviews = scan(Table.REVIEW, plan.from().reviewId(), plan.to().reviewId(), Optional.empty());
-        for (DayRange day : reviews.days()) {
-            Optional<LocalDate> date = Optional.of(day.date());
-            try (PartitionWriter reviewWriter = partition(Dataset.REVIEWS, date, plan, workDirectory);
-                    PartitionWriter boxWriter = partition(Dataset.REVIEW_BOXES, date, plan, workDirectory)) {
-                forEachReview(day, stored -> {
-                    reviewWriter.write(AvroRows.review(stored.review()));
-                    stored.boxes().forEach(box -> boxWriter.write(AvroRows.reviewBox(box)));
-                });
-                files.addAll(checkRows(day, reviewWriter.finish()));
-                files.addAll(boxWriter.finish());
-            }
+        for (DayRange day : scan(Table.REVIEW, plan.from().reviewId(), plan.to().reviewId(), Optional.empty()).days()) {
+            tasks.add(() -> writeReviews(day, plan, workDirectory));
         }
+        tasks.add(() -> writeModels(plan, workDirectory));
+        return inOrder(tasks);
+    }
 
+    private List<ManifestFile> writeImages(DayRange day, RunPlan plan, Path workDirectory)
+    {
+        try (PartitionWriter writer = partition(Dataset.IMAGES, Optional.of(day.date()), plan, workDirectory)) {
+            forEachImage(day, row -> writer.write(AvroRows.image(row)));
+            return checkRows(day, writer.finish());
+        }
+    }
+
+    private List<ManifestFile> writeInferences(DayRange day, RunPlan plan, Path workDirectory)
+    {
+        Optional<LocalDate> date = Optional.of(day.date());
+        try (PartitionWriter inferenceWriter = partition(Dataset.INFERENCES, date, plan, workDirectory);
+                PartitionWriter boxWriter = partition(Dataset.PREDICTED_BOXES, date, plan, workDirectory);
+                PartitionWriter detectionWriter = partition(Dataset.DETECTIONS, date, plan, workDirectory)) {
+            forEachInference(day, stored -> {
+                inferenceWriter.write(AvroRows.inference(stored.inference()));
+                stored.boxes().forEach(box -> boxWriter.write(AvroRows.box(box)));
+                AvroRows.detections(stored).forEach(detectionWriter::write);
+            });
+            List<ManifestFile> files = new ArrayList<>(checkRows(day, inferenceWriter.finish()));
+            files.addAll(boxWriter.finish());
+            files.addAll(detectionWriter.finish());
+            return files;
+        }
+    }
+
+    private List<ManifestFile> writeReviews(DayRange day, RunPlan plan, Path workDirectory)
+    {
+        Optional<LocalDate> date = Optional.of(day.date());
+        try (PartitionWriter reviewWriter = partition(Dataset.REVIEWS, date, plan, workDirectory);
+                PartitionWriter boxWriter = partition(Dataset.REVIEW_BOXES, date, plan, workDirectory)) {
+            forEachReview(day, stored -> {
+                reviewWriter.write(AvroRows.review(stored.review()));
+                stored.boxes().forEach(box -> boxWriter.write(AvroRows.reviewBox(box)));
+            });
+            List<ManifestFile> files = new ArrayList<>(checkRows(day, reviewWriter.finish()));
+            files.addAll(boxWriter.finish());
+            return files;
+        }
+    }
+
+    private List<ManifestFile> writeModels(RunPlan plan, Path workDirectory)
+    {
         try (PartitionWriter writer = partition(Dataset.MODEL_VERSIONS, Optional.empty(), plan, workDirectory)) {
             for (ModelVersion model : rows.models()) {
                 writer.write(AvroRows.modelVersion(model));
             }
-            files.addAll(writer.finish());
+            return writer.finish();
         }
-        return files;
+    }
+
+    /** Runs the tasks {@code writers} at a time; their results in the tasks' order, or the first failure. */
+    private List<ManifestFile> inOrder(List<Callable<List<ManifestFile>>> tasks)
+    {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.writers(), tasks.size()), WRITER_THREADS);
+        try {
+            List<Future<List<ManifestFile>>> results = new ArrayList<>(tasks.size());
+            for (Callable<List<ManifestFile>> task : tasks) {
+                results.add(pool.submit(task));
+            }
+            List<ManifestFile> files = new ArrayList<>();
+            for (Future<List<ManifestFile>> result : results) {
+                files.addAll(result.get());
+            }
+            return files;
+        }
+        catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new BackupException("A backup task failed", e.getCause());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupException("The backup was interrupted");
+        }
+        finally {
+            pool.shutdownNow();
+        }
     }
 
     private Manifest manifest(RunPlan plan, List<ManifestFile> files)

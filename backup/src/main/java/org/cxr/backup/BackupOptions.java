@@ -19,12 +19,15 @@ import static java.util.Objects.requireNonNull;
  * @param maxRowsPerFile a partition with more rows is split into several parts; bounds the size of one file, which is
  *         held in memory while it is uploaded and verified
  * @param workDirectory where Parquet files are written before upload; the system's temporary folder when empty
+ * @param writers how many dates are read and written at once, each on a connection of its own
  */
-public record BackupOptions(String prefix, Duration settleDelay, int pageSize, int maxRowsPerFile, Optional<Path> workDirectory)
+public record BackupOptions(String prefix, Duration settleDelay, int pageSize, int maxRowsPerFile, Optional<Path> workDirectory, int writers)
 {
     public static final String DEFAULT_PREFIX = "backups/";
     public static final int DEFAULT_PAGE_SIZE = 1000;
     public static final int DEFAULT_MAX_ROWS_PER_FILE = 500_000;
+    /** One date per core: reading, encoding and compressing a date keeps a core busy, and the database has its own. */
+    public static final int DEFAULT_WRITERS = Runtime.getRuntime().availableProcessors();
 
     public BackupOptions
     {
@@ -43,35 +46,43 @@ public record BackupOptions(String prefix, Duration settleDelay, int pageSize, i
         if (maxRowsPerFile < 1) {
             throw new IllegalArgumentException("maxRowsPerFile must be positive, got " + maxRowsPerFile);
         }
+        if (writers < 1) {
+            throw new IllegalArgumentException("writers must be positive, got " + writers);
+        }
     }
 
     public static BackupOptions defaults()
     {
-        return new BackupOptions(DEFAULT_PREFIX, Watermarks.DEFAULT_SETTLE_DELAY, DEFAULT_PAGE_SIZE, DEFAULT_MAX_ROWS_PER_FILE, Optional.empty());
+        return new BackupOptions(DEFAULT_PREFIX, Watermarks.DEFAULT_SETTLE_DELAY, DEFAULT_PAGE_SIZE, DEFAULT_MAX_ROWS_PER_FILE, Optional.empty(), DEFAULT_WRITERS);
     }
 
     public BackupOptions withPrefix(String prefix)
     {
-        return new BackupOptions(prefix, settleDelay, pageSize, maxRowsPerFile, workDirectory);
+        return new BackupOptions(prefix, settleDelay, pageSize, maxRowsPerFile, workDirectory, writers);
     }
 
     public BackupOptions withSettleDelay(Duration settleDelay)
     {
-        return new BackupOptions(prefix, settleDelay, pageSize, maxRowsPerFile, workDirectory);
+        return new BackupOptions(prefix, settleDelay, pageSize, maxRowsPerFile, workDirectory, writers);
     }
 
     public BackupOptions withPageSize(int pageSize)
     {
-        return new BackupOptions(prefix, settleDelay, pageSize, maxRowsPerFile, workDirectory);
+        return new BackupOptions(prefix, settleDelay, pageSize, maxRowsPerFile, workDirectory, writers);
     }
 
     public BackupOptions withMaxRowsPerFile(int maxRowsPerFile)
     {
-        return new BackupOptions(prefix, settleDelay, pageSize, maxRowsPerFile, workDirectory);
+        return new BackupOptions(prefix, settleDelay, pageSize, maxRowsPerFile, workDirectory, writers);
     }
 
     public BackupOptions withWorkDirectory(Path workDirectory)
     {
-        return new BackupOptions(prefix, settleDelay, pageSize, maxRowsPerFile, Optional.of(workDirectory));
+        return new BackupOptions(prefix, settleDelay, pageSize, maxRowsPerFile, Optional.of(workDirectory), writers);
+    }
+
+    public BackupOptions withWriters(int writers)
+    {
+        return new BackupOptions(prefix, settleDelay, pageSize, maxRowsPerFile, workDirectory, writers);
     }
 }

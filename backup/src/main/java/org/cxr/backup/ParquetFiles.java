@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -29,13 +30,28 @@ final class ParquetFiles
     // parquet-avro keeps the Avro schema it wrote with in the footer; a reader compares it with the dataset's.
     private static final String AVRO_SCHEMA_KEY = "parquet.avro.schema";
     private static final long ROW_GROUP_BYTES = 32L * 1024 * 1024;
+    /**
+     * Columns whose values hardly repeat (ids, hashes, keys, times, scores, coordinates): a dictionary of them grows
+     * until the writer gives up and encodes the page again plainly, which was most of the backup's time. The columns
+     * that repeat (names, labels, models, sizes) keep their dictionaries.
+     */
+    private static final Set<String> WITHOUT_DICTIONARY = Set.of("id", "image_id", "inference_id", "box_id", "review_id", "predicted_box_id",
+            "sha256", "image_sha256", "object_key", "original_file_name", "comment",
+            "first_seen", "created_at", "reviewed_at", "registered_at", "size_bytes", "duration_ms",
+            "score", "x_min", "y_min", "x_max", "y_max");
 
     private ParquetFiles() {}
 
     static ParquetWriter<GenericRecord> writer(Path file, Schema schema)
     {
         try {
-            return AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
+            AvroParquetWriter.Builder<GenericRecord> builder = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file));
+            for (Schema.Field field : schema.getFields()) {
+                if (WITHOUT_DICTIONARY.contains(field.name())) {
+                    builder.withDictionaryEncoding(field.name(), false);
+                }
+            }
+            return builder
                     .withConf(new PlainParquetConfiguration())
                     .withDataModel(GenericData.get())
                     .withSchema(schema)

@@ -78,21 +78,31 @@ final class SyntheticLake
     Written write(Database database, ObjectStore store, int putThreads)
             throws InterruptedException
     {
+        return write(database, store, putThreads, true);
+    }
+
+    /**
+     * As {@link #write(Database, ObjectStore, int)}; without {@code objects} the images are made and hashed but not
+     * stored, for stages that read only the lake's rows (the backup, the warehouse) on lakes too large to upload.
+     */
+    Written write(Database database, ObjectStore store, int putThreads, boolean objects)
+            throws InterruptedException
+    {
         long t0 = System.nanoTime();
-        StoredPngs objects = putObjects(store, putThreads);
+        StoredPngs stored = pngs(store, putThreads, objects);
         long t1 = System.nanoTime();
         LakeRestore lake = new LakeRestore(database, Clock.systemUTC());
         lake.reserveIds(new Watermark(images, images, 0));
         BoxCounts boxes = lake.load(loader -> {
             loader.models(List.of(new ModelVersion(1, MODEL_NAME, MODEL_VERSION, CLASS_NAMES, start)));
-            loadImages(loader, objects, store.bucket());
+            loadImages(loader, stored, store.bucket());
             loadInferences(loader);
             return loadBoxes(loader);
         });
         long t2 = System.nanoTime();
         lake.analyze();
         long t3 = System.nanoTime();
-        return new Written(images, images, boxes.boxes(), boxes.inferencesWithoutBoxes(), objects.totalBytes(), seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2));
+        return new Written(images, images, boxes.boxes(), boxes.inferencesWithoutBoxes(), stored.totalBytes(), seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2));
     }
 
     /** What {@link #add} stored: inferences, of which some on images the lake already had, and their boxes. */
@@ -181,7 +191,7 @@ final class SyntheticLake
     }
 
     /** Each thread puts every {@code putThreads}-th image; an S3 put is mostly waiting, so more threads than cores help. */
-    private StoredPngs putObjects(ObjectStore store, int putThreads)
+    private StoredPngs pngs(ObjectStore store, int putThreads, boolean put)
             throws InterruptedException
     {
         String[] sha256 = new String[images];
@@ -196,7 +206,9 @@ final class SyntheticLake
                         byte[] png = png(i);
                         sha256[i] = ContentHash.sha256(png);
                         sizes[i] = png.length;
-                        store.put(ObjectKeys.image(sha256[i], MediaType.PNG), png, MediaType.PNG.mimeType());
+                        if (put) {
+                            store.put(ObjectKeys.image(sha256[i], MediaType.PNG), png, MediaType.PNG.mimeType());
+                        }
                     }
                     return null;
                 }));

@@ -48,9 +48,7 @@ public class PipelineConfiguration
     @Bean
     BackupOptions backupOptions(CxrProperties properties)
     {
-        BackupOptions defaults = BackupOptions.defaults();
-        return new BackupOptions(defaults.prefix(), properties.pipelines().settle(), defaults.pageSize(), defaults.maxRowsPerFile(),
-                defaults.workDirectory());
+        return BackupOptions.defaults().withSettleDelay(properties.pipelines().settle());
     }
 
     @Bean
