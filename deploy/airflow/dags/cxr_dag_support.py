@@ -27,6 +27,11 @@ def _variable(name):
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def variable(name):
+    """The Airflow Variable's value, stripped, or None when it is unset, empty or Airflow cannot be asked."""
+    return _variable(name)
+
+
 def _connection():
     """(url, token) of the Airflow Connection ``cxr``, or (None, None)."""
     try:
