@@ -14,8 +14,11 @@ interface JobFaults
     /** A backup file is uploaded; the manifest is not written. */
     default void afterBackupFile(String key) {}
 
-    /** A page of documents (or reviews) is written to the warehouse; the watermark has not moved. */
+    /** A page of image documents is written to the warehouse; the watermark has not moved. */
     default void afterWarehousePage(String firstImage) {}
+
+    /** A page of reviews is written into the warehouse's documents; the review watermark has not moved. */
+    default void afterWarehouseReviewPage(String firstImage) {}
 
     /** An image is in the data mart folder; the COCO files are not written. */
     default void afterImageCopy(String sha256) {}

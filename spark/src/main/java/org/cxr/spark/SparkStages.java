@@ -135,8 +135,9 @@ public final class SparkStages
                 };
                 run.succeed(outcome.rowsRead(), outcome.rowsWritten(), JSON.writeValueAsString(outcome.detail()));
             }
-            catch (RuntimeException | Error e) {
-                // An Error too (classes of mismatched versions on a cluster): the run must not stay RUNNING.
+            catch (Exception | Error e) {
+                // A failed Spark job too, which Scala throws as the checked SparkException, and an Error (classes of
+                // mismatched versions on a cluster): the run must not stay RUNNING.
                 run.fail(e);
                 if (e instanceof Error error) {
                     throw error;

@@ -238,7 +238,7 @@ final class SparkWarehouse
                         counts[1] += page.size();
                         counts[2] += page.stream().mapToInt(review -> review.review().boxes().size()).sum();
                         counts[5] += appended;
-                        faults.afterWarehousePage(page.get(0).sha256());
+                        faults.afterWarehouseReviewPage(page.get(0).sha256());
                         page = new ArrayList<>();
                     }
                 }

@@ -22,10 +22,10 @@ import java.util.Random;
 
 /**
  * What a test lake holds, the same rows in every lake given the same rounds, so that two lakes can be run through the
- * two engines and their outputs compared: uploads over several UTC dates (some of the same image again, some without
- * boxes, some by a second model version with other classes, one JPEG stored turned), and radiologists' reviews of
- * every kind (accepted, rejected, corrected, added, no findings, a review superseding another, a review of an older
- * inference on a later date).
+ * two engines and their outputs compared: uploads over several UTC dates (some of the same image again, in the same
+ * round or a later one, some without boxes, some by a second model version with other classes, one JPEG stored
+ * turned), and radiologists' reviews of every kind (accepted, rejected, corrected, added, no findings, a review
+ * superseding another, a review of an older inference on a later date).
  */
 final class LakeContent
 {
@@ -63,6 +63,15 @@ final class LakeContent
         if (round == 0) {
             testLake.clock().advance(Duration.ofMinutes(7));
             inferences.add(turnedJpeg(lake));
+        }
+        else {
+            // Images of the first round uploaded again: documents made by an earlier run get another inference.
+            for (long earlier : List.of(1L, 4L)) {
+                testLake.clock().advance(Duration.ofMinutes(6));
+                StoredInference stored = lake.inference(earlier).orElseThrow();
+                byte[] bytes = testLake.images().get(stored.image().objectKey()).orElseThrow();
+                inferences.add(ingest(lake, upload(bytes, "again-later.png"), "2.0.0", random, (int) earlier).inferenceId());
+            }
         }
         testLake.clock().advance(Duration.ofHours(5));
         if (round > 0) {
