@@ -8,6 +8,7 @@ import org.cxr.backup.BackupResult;
 import org.cxr.datamart.DataMartExport;
 import org.cxr.datamart.DataMartOptions;
 import org.cxr.datamart.DataMartResult;
+import org.cxr.lake.Lake;
 import org.cxr.lake.sql.Database;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.cxr.lake.embedded.EmbeddedS3;
@@ -30,7 +31,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -50,7 +53,10 @@ import static java.util.Objects.requireNonNull;
  * <p>STAGES (default all three) picks the stages to run, in their order; the data mart reads what the warehouse wrote,
  * so it needs the warehouse before it.
  *
- * <pre>java -Xmx2g ... PipelineBenchmark WORK_DIR IMAGES ADDRESS_FILE [STAGES, e.g. backup,warehouse,datamart]</pre>
+ * <p>ADD (default 0) more uploads after the stages, and the backup and the warehouse run again: the cost of a
+ * scheduled run on a lake already processed, as a fraction of the full run.
+ *
+ * <pre>java -Xmx2g ... PipelineBenchmark WORK_DIR IMAGES ADDRESS_FILE [STAGES, e.g. backup,warehouse,datamart [ADD]]</pre>
  */
 public final class PipelineBenchmark
 {
@@ -62,11 +68,13 @@ public final class PipelineBenchmark
 
     private final Path work;
     private final int images;
+    private final int add;
     private final Set<String> stages;
     private final HeapMeter heap;
 
-    private PipelineBenchmark(Path work, int images, Set<String> stages, HeapMeter heap)
+    private PipelineBenchmark(Path work, int images, int add, Set<String> stages, HeapMeter heap)
     {
+        this.add = add;
         this.work = requireNonNull(work, "work");
         this.images = images;
         this.stages = Set.copyOf(requireNonNull(stages, "stages"));
@@ -76,14 +84,15 @@ public final class PipelineBenchmark
     public static void main(String[] args)
             throws Exception
     {
-        if (args.length != 3 && args.length != 4) {
-            System.err.println("usage: PipelineBenchmark WORK_DIR IMAGES ADDRESS_FILE [STAGES]");
+        if (args.length < 3 || args.length > 5) {
+            System.err.println("usage: PipelineBenchmark WORK_DIR IMAGES ADDRESS_FILE [STAGES [ADD]]");
             System.exit(2);
         }
         Path work = Path.of(args[0]);
         int images = Integer.parseInt(args[1].replace("_", ""));
         Properties servers = addresses(Path.of(args[2]));
-        Set<String> stages = args.length == 4 ? stages(args[3]) : STAGES;
+        Set<String> stages = args.length >= 4 ? stages(args[3]) : STAGES;
+        int add = args.length == 5 ? Integer.parseInt(args[4].replace("_", "")) : 0;
         ObjectStoreConfig s3Config = ObjectStoreConfig.local(BUCKET, URI.create(servers.getProperty(PipelineServers.S3_ENDPOINT)),
                 EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
         WarehouseConfig warehouseConfig = WarehouseConfig.of(servers.getProperty(PipelineServers.WAREHOUSE_URI));
@@ -97,7 +106,7 @@ public final class PipelineBenchmark
             database.migrate();
             store.createBucketIfAbsent();
             MongoDatabase warehouse = WarehouseClients.database(mongo, warehouseConfig);
-            new PipelineBenchmark(work, images, stages, heap).run(database, store, warehouse, dataMartS3);
+            new PipelineBenchmark(work, images, add, stages, heap).run(database, store, warehouse, dataMartS3);
         }
     }
 
@@ -106,26 +115,67 @@ public final class PipelineBenchmark
     {
         System.out.printf(Locale.ROOT, "{\"images\": %d, \"seed\": %d, \"xmxMb\": %.0f, \"java\": \"%s\"}%n",
                 images, SEED, HeapMeter.maxHeapMb(), System.getProperty("java.runtime.version"));
-        SyntheticLake.Written lake = generate(database, store);
+        SyntheticLake synthetic = new SyntheticLake(images, SEED, Instant.now().truncatedTo(ChronoUnit.DAYS));
+        SyntheticLake.Written lake = generate(synthetic, database, store);
+        Map<String, Double> full = new LinkedHashMap<>();
         if (stages.contains("backup")) {
-            backup(database, store, lake);
+            full.put("backup", backup(database, store, lake));
         }
         if (stages.contains("warehouse")) {
-            warehouse(database, warehouse, lake);
+            full.put("warehouse", warehouse(database, warehouse, lake));
         }
         if (stages.contains("datamart")) {
             dataMart(warehouse, dataMartS3, lake);
         }
+        if (add > 0 && !full.isEmpty()) {
+            incremental(synthetic, database, store, warehouse, full);
+        }
+    }
+
+    /**
+     * What a scheduled run costs once the lake has been processed: {@code ADD} more uploads through the lake's ingest
+     * path, then each stage again in this (warm) JVM, as the application runs them, from the watermarks the full runs
+     * left; its time as a fraction of the full run's.
+     */
+    private void incremental(SyntheticLake synthetic, Database database, ObjectStore store, MongoDatabase warehouse, Map<String, Double> full)
+    {
+        SyntheticLake.Added added = synthetic.add(new Lake(database, store, Clock.systemUTC()), add);
+        System.out.printf(Locale.ROOT, "{\"stage\": \"add (not a pipeline stage)\", \"inferences\": %d, \"newImages\": %d, \"boxes\": %d, \"seconds\": %.2f}%n",
+                added.inferences(), added.newImages(), added.boxes(), added.seconds());
+        if (full.containsKey("backup")) {
+            BackupOptions config = BackupOptions.defaults().withSettleDelay(Duration.ZERO).withWorkDirectory(work.resolve("backup-work"));
+            Measured<BackupResult> run = measure(() -> new Backup(database, store, config, Clock.systemUTC()).run());
+            BackupResult result = run.result();
+            check("incremental backup", result.rows().inferences() == added.inferences() && result.rows().images() == added.newImages()
+                    && result.rows().predictedBoxes() == added.boxes());
+            printIncremental("backup", run, full.get("backup"), "{\"files\": %d, \"inferences\": %d, \"images\": %d, \"boxes\": %d}".formatted(
+                    result.files(), result.rows().inferences(), result.rows().images(), result.rows().predictedBoxes()));
+        }
+        if (full.containsKey("warehouse")) {
+            WarehouseOptions options = WarehouseOptions.defaults().withSettleDelay(Duration.ZERO);
+            Measured<WarehouseRunResult> run = measure(() -> new Warehouse(database, warehouse, options, Clock.systemUTC()).run(progress -> {}));
+            WarehouseRunResult result = run.result();
+            check("incremental warehouse", result.inferencesRead() == added.inferences() && result.boxesRead() == added.boxes());
+            printIncremental("warehouse", run, full.get("warehouse"), "{\"documentsInserted\": %d, \"documentsUpdated\": %d, \"inferencesAppended\": %d}".formatted(
+                    result.documentsInserted(), result.documentsUpdated(), result.inferencesAppended()));
+        }
+    }
+
+    private static void printIncremental(String stage, Measured<?> run, double fullSeconds, String resultJson)
+    {
+        System.out.printf(Locale.ROOT, "{\"stage\": \"%s after new uploads\", \"seconds\": %.3f, \"cpuSeconds\": %.2f, \"fullRunSeconds\": %.2f, \"fractionOfFullRun\": %.4f, "
+                        + "\"peakHeapMb\": %.0f, \"result\": %s}%n",
+                stage, run.seconds(), run.cpuSeconds(), fullSeconds, run.seconds() / fullSeconds, run.peakHeapMb(), resultJson);
     }
 
     /** Not a stage: the lake the stages read, timed only to say how long a run of the benchmark takes. */
-    private SyntheticLake.Written generate(Database database, ObjectStore store)
+    private SyntheticLake.Written generate(SyntheticLake synthetic, Database database, ObjectStore store)
             throws Exception
     {
-        // Today at midnight (UTC): every upload is in the past and the 30 days make 30 whole daily partitions.
-        Instant end = Instant.now().truncatedTo(ChronoUnit.DAYS);
-        // Only the data mart reads the objects: without it, the images are hashed for their rows but not stored.
-        SyntheticLake.Written lake = new SyntheticLake(images, SEED, end).write(database, store, PUT_THREADS, stages.contains("datamart"));
+        // The lake ends today at midnight (UTC): every upload is in the past and the 30 days make 30 whole daily
+        // partitions. Only the data mart reads the objects: without it, the images are hashed for their rows but not
+        // stored.
+        SyntheticLake.Written lake = synthetic.write(database, store, PUT_THREADS, stages.contains("datamart"));
         System.out.printf(Locale.ROOT,
                 "{\"stage\": \"generate (not a pipeline stage)\", \"images\": %d, \"inferences\": %d, \"boxes\": %d, \"inferencesWithoutBoxes\": %d, \"objectBytes\": %d, "
                         + "\"s3PutSeconds\": %.2f, \"s3PutThreads\": %d, \"copySeconds\": %.2f, \"vacuumAnalyzeSeconds\": %.2f}%n",
@@ -133,7 +183,7 @@ public final class PipelineBenchmark
         return lake;
     }
 
-    private void backup(Database database, ObjectStore store, SyntheticLake.Written lake)
+    private double backup(Database database, ObjectStore store, SyntheticLake.Written lake)
             throws IOException
     {
         Path parquetWork = Files.createDirectories(work.resolve("backup-work"));
@@ -146,9 +196,10 @@ public final class PipelineBenchmark
                 && result.rows().predictedBoxes() == lake.boxes()
                 // The join has a row per box, and one (without a box) per inference that found nothing.
                 && result.rows().detections() == lake.boxes() + lake.inferencesWithoutBoxes());
+        return run.seconds();
     }
 
-    private void warehouse(Database database, MongoDatabase warehouse, SyntheticLake.Written lake)
+    private double warehouse(Database database, MongoDatabase warehouse, SyntheticLake.Written lake)
     {
         WarehouseOptions options = WarehouseOptions.defaults().withSettleDelay(Duration.ZERO);
         PageTimes pages = new PageTimes();
@@ -163,6 +214,7 @@ public final class PipelineBenchmark
                         result.documentsInserted(), result.documentsUpdated(), result.inferencesAppended()));
         check("warehouse", result.documentsInserted() == lake.images() && result.inferencesRead() == lake.inferences()
                 && result.boxesRead() == lake.boxes());
+        return run.seconds();
     }
 
     private void dataMart(MongoDatabase warehouse, S3Client s3, SyntheticLake.Written lake)

@@ -38,15 +38,18 @@ import static org.cxr.warehouse.DocumentShape.REVIEW_ID;
  * <ul>
  * <li>an image without a document is one upsert that creates the document with the page's inferences
  * ({@code $setOnInsert}) and does nothing to a document that exists;
- * <li>an inference missing from an existing document is pushed on its own, guarded by
- * {@code "inferences.inferenceId": {$ne: id}}, so it is added only if absent; pushes keep the array sorted by
- * inference id ({@code $sort}), so the order is the same however operations and runs interleave;
- * <li>an upsert that found a document after all (it appeared after the look-up) is followed by the guarded pushes
- * of its inferences.
+ * <li>an inference missing from an existing document is added on its own with {@code $addToSet}, which adds it only
+ * if the document does not hold that very inference already (an inference's document is made from the lake's rows,
+ * which never change, so a repeated add finds its twin); afterwards each document given inferences is sorted by
+ * inference id (a {@code $push} of nothing with {@code $sort}), so the order is the same however operations and runs
+ * interleave;
+ * <li>an upsert that found a document after all (it appeared after the look-up) is followed by the adds of its
+ * inferences.
  * </ul>
- * New documents are written by {@code _id} alone, which every MongoDB-wire server answers from its primary index;
- * the guarded pushes, which some servers (the embedded one) answer by scanning the collection, are sent only for
- * documents that exist. Only operators that Amazon DocumentDB supports are used, and no transaction.
+ * Every write names its document by {@code _id} alone, which every MongoDB-wire server answers from its primary
+ * index (the embedded one scans the whole collection for a filter with any other condition: a guard such as
+ * {@code "inferences.inferenceId": {$ne: id}} made each update of an existing document cost a scan). Only operators
+ * that Amazon DocumentDB supports are used, and no transaction.
  *
  * <p>Reviews come in pages of their own ({@link #writeReviews}), always into documents and inferences that exist
  * already. The same way: a look-up of the review ids the page's inferences hold, then for each review they lack one
@@ -78,6 +81,7 @@ public final class DocumentWriter
     {
         Plan plan = plan(page, stored);
         if (plan.writes().isEmpty()) {
+            sortWhereUnsorted(stored);
             return PageWrite.NOTHING;
         }
         BulkWriteResult result = bulkWrite(plan.writes());
@@ -86,16 +90,45 @@ public final class DocumentWriter
                 .filter(upsert -> !inserted.contains(upsert.getKey()))
                 .map(Map.Entry::getValue)
                 .toList();
-        int appended = result.getModifiedCount();
+        // Each add that changed its document added what the view said the document lacked; when some changed nothing
+        // (the view was stale: another write got there first) the server's count is all that is known.
+        int appended = result.getModifiedCount() == plan.existingDocumentsChanged() ? plan.inferencesAdded() : result.getModifiedCount();
         if (!foundAfterAll.isEmpty()) {
             appended += bulkWrite(foundAfterAll.stream().flatMap(image -> pushes(image, image.inferences()).stream()).toList()).getModifiedCount();
         }
-        verify(page);
+        Map<String, List<Long>> written = storedInferenceIds(page);
+        sortWhereUnsorted(written);
+        verify(page, written);
 
         int inferencesInCreatedDocuments = inserted.stream().mapToInt(index -> plan.upserts().get(index).inferences().size()).sum();
         // An upsert whose document appeared after the look-up changed nothing itself; its pushes did the rest.
         int documentsUpdated = plan.existingDocumentsChanged() + foundAfterAll.size();
         return new PageWrite(inserted.size(), documentsUpdated, inferencesInCreatedDocuments + appended);
+    }
+
+    /**
+     * Sorts by inference id the documents whose inferences are out of order: adds append, so a document is out of
+     * order only when an older inference was added after a newer one (a page written again, writers side by side).
+     */
+    private void sortWhereUnsorted(Map<String, List<Long>> stored)
+    {
+        List<WriteModel<Document>> sorts = stored.entrySet().stream()
+                .filter(document -> !isSorted(document.getValue()))
+                .map(document -> sortInferences(document.getKey()))
+                .toList();
+        if (!sorts.isEmpty()) {
+            bulkWrite(sorts);
+        }
+    }
+
+    private static boolean isSorted(List<Long> ids)
+    {
+        for (int i = 1; i < ids.size(); i++) {
+            if (ids.get(i - 1) > ids.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private BulkWriteResult bulkWrite(List<WriteModel<Document>> writes)
@@ -117,6 +150,7 @@ public final class DocumentWriter
         List<WriteModel<Document>> writes = new ArrayList<>();
         Map<Integer, ImageDocument> upserts = new HashMap<>();
         int existingDocumentsChanged = 0;
+        int appended = 0;
         for (ImageDocument image : page) {
             List<Long> present = stored.get(image.sha256());
             if (present == null) {
@@ -130,28 +164,45 @@ public final class DocumentWriter
             List<InferenceDocument> absent = image.inferences().stream()
                     .filter(inference -> !present.contains(inference.inferenceId()))
                     .toList();
-            writes.addAll(pushes(image, absent));
-            if (!absent.isEmpty()) {
-                existingDocumentsChanged++;
+            if (absent.isEmpty()) {
+                continue;
             }
+            appended += absent.size();
+            existingDocumentsChanged++;
+            writes.add(add(image, absent));
         }
-        return new Plan(writes, upserts, existingDocumentsChanged);
+        return new Plan(writes, upserts, existingDocumentsChanged, appended);
     }
 
-    /** A guarded push per inference: each adds it to the image's document only if the document lacks it. */
+    /**
+     * One write that adds the inferences (in id order) to the image's document, each only if the document does not
+     * hold it already.
+     */
+    static WriteModel<Document> add(ImageDocument image, List<InferenceDocument> inferences)
+    {
+        return new UpdateOneModel<>(Filters.eq(ID, image.sha256()),
+                Updates.addEachToSet(INFERENCES, inferences.stream().map(DocumentShape::inference).toList()));
+    }
+
+    /** An add per inference, so that the server's count of documents changed counts the inferences added. */
     static List<WriteModel<Document>> pushes(ImageDocument image, List<InferenceDocument> inferences)
     {
         return inferences.stream()
                 .<WriteModel<Document>>map(inference -> new UpdateOneModel<>(
-                        Filters.and(Filters.eq(ID, image.sha256()), Filters.ne(INFERENCES + "." + INFERENCE_ID, inference.inferenceId())),
-                        Updates.pushEach(INFERENCES, List.of(DocumentShape.inference(inference)), SORTED_BY_INFERENCE_ID)))
+                        Filters.eq(ID, image.sha256()),
+                        Updates.addToSet(INFERENCES, DocumentShape.inference(inference))))
                 .toList();
     }
 
-    /** Every inference of the page is stored exactly once: only then may the watermark pass it. */
-    private void verify(List<ImageDocument> page)
+    /** Sorts a document's inferences by id where they stand: a push of no inference, with the sort. */
+    static WriteModel<Document> sortInferences(String sha256)
     {
-        Map<String, List<Long>> stored = storedInferenceIds(page);
+        return new UpdateOneModel<>(Filters.eq(ID, sha256), Updates.pushEach(INFERENCES, List.of(), SORTED_BY_INFERENCE_ID));
+    }
+
+    /** Every inference of the page is stored exactly once: only then may the watermark pass it. */
+    private static void verify(List<ImageDocument> page, Map<String, List<Long>> stored)
+    {
         for (ImageDocument image : page) {
             List<Long> inferenceIds = stored.getOrDefault(image.sha256(), List.of());
             for (InferenceDocument inference : image.inferences()) {
@@ -258,8 +309,11 @@ public final class DocumentWriter
         return stored;
     }
 
-    /** The operations of a page; {@code upserts} maps the index of each upsert to its image. */
-    record Plan(List<WriteModel<Document>> writes, Map<Integer, ImageDocument> upserts, int existingDocumentsChanged)
+    /**
+     * The operations of a page; {@code upserts} maps the index of each upsert to its image; {@code inferencesAdded},
+     * what the adds to existing documents add if the view they were planned from was right.
+     */
+    record Plan(List<WriteModel<Document>> writes, Map<Integer, ImageDocument> upserts, int existingDocumentsChanged, int inferencesAdded)
     {
         Plan
         {
