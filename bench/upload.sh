@@ -10,12 +10,13 @@ port=${PORT:-18080}
 data=$(mktemp -d)
 admin_password="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 ./mvnw -q -B -DskipTests -pl app,bench -am package
-CXR_ADMIN_PASSWORD="$admin_password" CXR_DATA_DIR="$data" CXR_EMBEDDED_POSTGRES_PORT=0 CXR_EMBEDDED_S3_PORT=0 \
+CXR_ADMIN_PASSWORD="$admin_password" CXR_DATA_DIR="$data" CXR_EMBEDDED_POSTGRES_PORT=0 CXR_EMBEDDED_S3_PORT=0 CXR_EMBEDDED_WAREHOUSE_PORT=0 \
   java -jar app/target/cxr.jar serve --port "$port" > "$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$port/actuator/health/readiness" > /dev/null && break
+  kill -0 $server 2>/dev/null || { echo "the server stopped:" >&2; tail -20 "$data/server.log" >&2; exit 1; }
   sleep 1
 done
 # The uploads are a radiologist's, with a personal API token, as a script would send them.
