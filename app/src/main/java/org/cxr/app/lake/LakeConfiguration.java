@@ -1,6 +1,7 @@
 package org.cxr.app.lake;
 
 import org.cxr.app.server.CxrProperties;
+import org.cxr.app.server.Preloading;
 import org.cxr.lake.Lake;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.cxr.lake.sql.Database;
@@ -8,9 +9,9 @@ import org.cxr.lake.sql.DatabaseConfig;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.lake.store.ObjectStoreConfig;
 import org.cxr.lake.sweep.OrphanSweeper;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.DependsOn;
 
 import javax.sql.DataSource;
 
@@ -33,11 +34,15 @@ public class LakeConfiguration
         return EmbeddedServers.dataDirectoryInUse(properties);
     }
 
-    /** What starts on threads of its own (the model, the warehouse) starts first, and runs while these servers start. */
+    /**
+     * What starts on threads of its own (the model, the warehouse) starts first, and runs while these servers start.
+     * Whichever of those the context has: the pipeline commands' has no model, the sweep's neither model nor warehouse
+     * (naming the beans in a {@code @DependsOn} failed those contexts for want of them).
+     */
     @Bean(destroyMethod = "close")
-    @DependsOn({"modelLoading", "warehouseStarting"})
-    EmbeddedServers embeddedServers(CxrProperties properties)
+    EmbeddedServers embeddedServers(CxrProperties properties, ObjectProvider<Preloading<?>> preloading)
     {
+        preloading.orderedStream().forEach(started -> {});
         return EmbeddedServers.start(properties);
     }
 
