@@ -46,11 +46,17 @@ public class LakeConfiguration
         return EmbeddedServers.start(properties);
     }
 
-    @Bean(destroyMethod = "close")
-    Database database(CxrProperties properties, EmbeddedServers embedded)
+    /** How the database is reached: the embedded server's address, or the configured one (what a Spark job is told too). */
+    @Bean
+    DatabaseConfig databaseConfig(CxrProperties properties, EmbeddedServers embedded)
     {
-        DatabaseConfig config = embedded.postgres().map(EmbeddedPostgres::databaseConfig).orElseGet(() -> DatabaseConfig.of(
+        return embedded.postgres().map(EmbeddedPostgres::databaseConfig).orElseGet(() -> DatabaseConfig.of(
                 properties.database().url(), properties.database().username(), properties.database().password()));
+    }
+
+    @Bean(destroyMethod = "close")
+    Database database(DatabaseConfig config)
+    {
         Database database = Database.connect(config);
         // The application's own tables (users, tokens, the audit log) live in the lake's database, with their own migrations.
         database.migrate(List.of(APPLICATION_MIGRATIONS));
