@@ -11,7 +11,11 @@ import org.cxr.backup.BackupOptions;
 import org.cxr.lake.sql.Database;
 import org.cxr.lake.store.ObjectStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -44,6 +48,33 @@ final class PipelineCommands
         }
     }
 
+    /** How a stage is run by the command: its builtin code in this process (default), or its Spark job. */
+    static final class EngineOptions
+    {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec command;
+
+        @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "builtin", converter = Engine.Converter.class,
+                description = "builtin (the default: in this process) or spark: the stage's Spark job (cxr-spark.jar, $CXR_SPARK_JAR) in a child process,"
+                        + " by $SPARK_HOME/bin/spark-submit, else by java.")
+        Engine engine;
+
+        @Option(names = "--master", paramLabel = "URL", description = "With --engine spark: the Spark master (default: spark-submit's, else local[*]).")
+        String master;
+
+        /** Runs the stage with the engine asked for; options of the other engine are a usage error. */
+        int runStage(Stage stage, Map<String, Object> overrides, URI server)
+        {
+            if (engine != Engine.SPARK && master != null) {
+                throw new ParameterException(command.commandLine(), "--master is for --engine spark");
+            }
+            if (engine == Engine.SPARK && server != null) {
+                throw new ParameterException(command.commandLine(), "--server is for the builtin engine: the Spark engine runs the job itself");
+            }
+            return PipelineCli.runStage(stage, overrides, Optional.ofNullable(server), engine, Optional.ofNullable(master));
+        }
+    }
+
     @Command(name = "backup", mixinStandardHelpOptions = true,
             description = "Stage 3: back up what is new in the database to S3 as Parquet, verify it, and (opt-in) purge old rows that are safely backed up.")
     static final class BackupCommand
@@ -56,11 +87,14 @@ final class PipelineCommands
         @Option(names = "--server", paramLabel = "URL", description = "The running server to ask when it holds the data directory (default: the address it left there).")
         URI server;
 
+        @Mixin
+        EngineOptions engine;
+
         @Override
         public Integer call()
         {
             Duration age = purgeOlderThan == null ? null : parseAge(purgeOlderThan);
-            int status = PipelineCli.runStage(Stage.BACKUP, Map.of(), Optional.ofNullable(server));
+            int status = engine.runStage(Stage.BACKUP, Map.of(), server);
             if (status != 0 || age == null) {
                 return status;
             }
@@ -96,10 +130,13 @@ final class PipelineCommands
         @Option(names = "--server", paramLabel = "URL", description = "The running server to ask when it holds the data directory.")
         URI server;
 
+        @Mixin
+        EngineOptions engine;
+
         @Override
         public Integer call()
         {
-            return PipelineCli.runStage(Stage.WAREHOUSE, Map.of(), Optional.ofNullable(server));
+            return engine.runStage(Stage.WAREHOUSE, Map.of(), server);
         }
     }
 
@@ -114,11 +151,14 @@ final class PipelineCommands
         @Option(names = "--server", paramLabel = "URL", description = "The running server to ask when it holds the data directory (it writes to its own folder).")
         URI server;
 
+        @Mixin
+        EngineOptions engine;
+
         @Override
         public Integer call()
         {
             Map<String, Object> settings = out == null ? Map.of() : Map.of("cxr.pipelines.datamart.directory", out.toAbsolutePath().toString());
-            return PipelineCli.runStage(Stage.DATAMART, settings, Optional.ofNullable(server));
+            return engine.runStage(Stage.DATAMART, settings, server);
         }
     }
 

@@ -35,21 +35,28 @@ public class LakeConfiguration
     }
 
     /**
-     * What starts on threads of its own (the model, the warehouse: whichever of them this context has; a command
-     * of the CLI may have neither) starts first, and runs while these servers start.
+     * What starts on threads of its own (the model, the warehouse) starts first, and runs while these servers start.
+     * Whichever of those the context has: the pipeline commands' has no model, the sweep's neither model nor warehouse
+     * (naming the beans in a {@code @DependsOn} failed those contexts for want of them).
      */
     @Bean(destroyMethod = "close")
-    EmbeddedServers embeddedServers(CxrProperties properties, ObjectProvider<Preloading<?>> startingBeside)
+    EmbeddedServers embeddedServers(CxrProperties properties, ObjectProvider<Preloading<?>> preloading)
     {
-        startingBeside.forEach(started -> {});
+        preloading.orderedStream().forEach(started -> {});
         return EmbeddedServers.start(properties);
     }
 
-    @Bean(destroyMethod = "close")
-    Database database(CxrProperties properties, EmbeddedServers embedded)
+    /** How the database is reached: the embedded server's address, or the configured one (what a Spark job is told too). */
+    @Bean
+    DatabaseConfig databaseConfig(CxrProperties properties, EmbeddedServers embedded)
     {
-        DatabaseConfig config = embedded.postgres().map(EmbeddedPostgres::databaseConfig).orElseGet(() -> DatabaseConfig.of(
+        return embedded.postgres().map(EmbeddedPostgres::databaseConfig).orElseGet(() -> DatabaseConfig.of(
                 properties.database().url(), properties.database().username(), properties.database().password()));
+    }
+
+    @Bean(destroyMethod = "close")
+    Database database(DatabaseConfig config)
+    {
         Database database = Database.connect(config);
         // The application's own tables (users, tokens, the audit log) live in the lake's database, with their own migrations.
         database.migrate(List.of(APPLICATION_MIGRATIONS));

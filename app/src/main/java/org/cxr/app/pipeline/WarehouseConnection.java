@@ -22,12 +22,14 @@ public final class WarehouseConnection
     private static final Logger log = LoggerFactory.getLogger(WarehouseConnection.class);
 
     private final Optional<EmbeddedWarehouse> embedded;
+    private final WarehouseConfig config;
     private final MongoClient client;
     private final MongoDatabase database;
 
-    private WarehouseConnection(Optional<EmbeddedWarehouse> embedded, MongoClient client, MongoDatabase database)
+    private WarehouseConnection(Optional<EmbeddedWarehouse> embedded, WarehouseConfig config, MongoClient client, MongoDatabase database)
     {
         this.embedded = embedded;
+        this.config = config;
         this.client = client;
         this.database = database;
     }
@@ -48,12 +50,18 @@ public final class WarehouseConnection
                     Optional.ofNullable(settings.caFile()).filter(f -> !f.isBlank()).map(Path::of), false);
         }
         MongoClient client = WarehouseClients.create(config);
-        return new WarehouseConnection(embedded, client, WarehouseClients.database(client, config));
+        return new WarehouseConnection(embedded, config, client, WarehouseClients.database(client, config));
     }
 
     public MongoDatabase database()
     {
         return database;
+    }
+
+    /** How this warehouse is reached (the embedded server's address when it is embedded), for a job of another process. */
+    public WarehouseConfig config()
+    {
+        return config;
     }
 
     @Override

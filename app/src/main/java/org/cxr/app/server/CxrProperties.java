@@ -30,7 +30,8 @@ public record CxrProperties(
         @DefaultValue Pipelines pipelines,
         @DefaultValue Security security,
         @DefaultValue Cli cli,
-        @DefaultValue Review review)
+        @DefaultValue Review review,
+        @DefaultValue Spark spark)
 {
     // Paths are bound as text: Spring's resource conversion would read "../x" or "./x" as class-path locations.
     public Path dataDir()
@@ -178,6 +179,18 @@ public record CxrProperties(
         public Sweep
         {
             grace = grace == null ? OrphanSweeper.DEFAULT_GRACE_PERIOD : grace;
+        }
+    }
+
+    /**
+     * The Spark engine of the pipeline commands ({@code --engine spark}): the job's jar (none: {@code
+     * spark/target/cxr-spark.jar} of the checkout this application was built in).
+     */
+    public record Spark(String jar)
+    {
+        public Optional<Path> jarFile()
+        {
+            return blank(jar) ? Optional.empty() : Optional.of(Path.of(jar));
         }
     }
 

@@ -63,7 +63,8 @@ public final class EnvironmentVariables
         PIPELINE_RETRY_DELAY("CXR_PIPELINE_RETRY_DELAY", "cxr.pipelines.retry-delay"),
         SWEEP_GRACE("CXR_SWEEP_GRACE", "cxr.sweep.grace"),
         SWEEP_CRON("CXR_SWEEP_CRON", "cxr.sweep.cron"),
-        REVIEW_MAX_WAIT("CXR_REVIEW_MAX_WAIT", "cxr.review.max-wait");
+        REVIEW_MAX_WAIT("CXR_REVIEW_MAX_WAIT", "cxr.review.max-wait"),
+        SPARK_JAR("CXR_SPARK_JAR", "cxr.spark.jar");
 
         private final String name;
         private final String property;
