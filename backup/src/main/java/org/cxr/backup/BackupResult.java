@@ -1,5 +1,8 @@
 package org.cxr.backup;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.Collections;
 import org.cxr.lake.pipeline.Watermark;
 
 import java.util.Optional;
@@ -46,5 +49,35 @@ public record BackupResult(Optional<String> runId, Watermark from, Watermark to,
                 manifest.sizeBytes(),
                 Optional.of(manifestKey),
                 resumed);
+    }
+
+    /** The rows the run read from the lake: every table's (the detections are a join of them, not read). */
+    public long rowsRead()
+    {
+        return rows.images() + rows.inferences() + rows.predictedBoxes() + rows.reviews() + rows.reviewBoxes();
+    }
+
+    /** The rows the run wrote: each table's and the detections join's. */
+    public long rowsWritten()
+    {
+        return rowsRead() + rows.detections();
+    }
+
+    /** What the run did, for its record in the run history: the same whichever engine wrote the files. */
+    public Map<String, Object> summary()
+    {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        runId.ifPresent(id -> summary.put("backupRun", id));
+        summary.put("images", rows.images());
+        summary.put("inferences", rows.inferences());
+        summary.put("predictedBoxes", rows.predictedBoxes());
+        summary.put("detections", rows.detections());
+        summary.put("reviews", rows.reviews());
+        summary.put("reviewBoxes", rows.reviewBoxes());
+        summary.put("files", files);
+        summary.put("bytes", bytes);
+        manifestKey.ifPresent(key -> summary.put("manifest", key));
+        summary.put("watermarkInferenceId", to.inferenceId());
+        return Collections.unmodifiableMap(summary);
     }
 }

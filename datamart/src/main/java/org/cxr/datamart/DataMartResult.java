@@ -1,5 +1,8 @@
 package org.cxr.datamart;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,5 +73,29 @@ public record DataMartResult(
     public long annotations()
     {
         return train.annotations() + validation.annotations();
+    }
+
+    /** What the export did, for its record in the run history: the same whichever engine made it. */
+    public Map<String, Object> summary()
+    {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("directory", outDir().toString());
+        summary.put("trainImages", train().images());
+        summary.put("trainAnnotations", train().annotations());
+        summary.put("validationImages", validation().images());
+        summary.put("validationAnnotations", validation().annotations());
+        summary.put("labelsModelAccepted", labels().modelAccepted());
+        summary.put("labelsModelCorrected", labels().modelCorrected());
+        summary.put("labelsRadiologistAdded", labels().radiologistAdded());
+        summary.put("imagesWithoutFindings", labels().imagesWithoutFindings());
+        summary.put("trainPredictions", trainPredictions());
+        summary.put("validationPredictions", validationPredictions());
+        summary.put("unreviewedImages", unreviewed().images());
+        summary.put("unreviewedPredictions", unreviewed().annotations());
+        summary.put("imagesDownloaded", imagesDownloaded());
+        summary.put("imagesAlreadyPresent", imagesAlreadyPresent());
+        summary.put("bytesDownloaded", bytesDownloaded());
+        summary.put("imagesSkipped", skipped().total());
+        return Collections.unmodifiableMap(summary);
     }
 }

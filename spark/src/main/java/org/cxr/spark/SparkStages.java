@@ -152,21 +152,7 @@ public final class SparkStages
         try (ObjectStore store = ObjectStore.create(settings.objectStoreConfig())) {
             BackupOptions options = BackupOptions.defaults().withPrefix(settings.backupPrefix()).withSettleDelay(settings.settle());
             BackupResult r = new Backup(database, store, options, clock, new SparkBackup(spark, settings, database, store, faults)).run();
-            Map<String, Object> detail = new LinkedHashMap<>();
-            detail.put("engine", "spark");
-            r.runId().ifPresent(id -> detail.put("backupRun", id));
-            detail.put("images", r.rows().images());
-            detail.put("inferences", r.rows().inferences());
-            detail.put("predictedBoxes", r.rows().predictedBoxes());
-            detail.put("detections", r.rows().detections());
-            detail.put("reviews", r.rows().reviews());
-            detail.put("reviewBoxes", r.rows().reviewBoxes());
-            detail.put("files", r.files());
-            detail.put("bytes", r.bytes());
-            r.manifestKey().ifPresent(key -> detail.put("manifest", key));
-            detail.put("watermarkInferenceId", r.to().inferenceId());
-            long rows = r.rows().images() + r.rows().inferences() + r.rows().predictedBoxes() + r.rows().reviews() + r.rows().reviewBoxes();
-            return new Outcome(rows, rows + r.rows().detections(), detail);
+            return new Outcome(r.rowsRead(), r.rowsWritten(), bySpark(r.summary()));
         }
     }
 
@@ -174,19 +160,7 @@ public final class SparkStages
     {
         try (MongoClient client = WarehouseClients.create(settings.warehouseConfig())) {
             WarehouseRunResult r = new SparkWarehouse(spark, settings, database, WarehouseClients.database(client, settings.warehouseConfig()), clock, faults).run();
-            Map<String, Object> detail = new LinkedHashMap<>();
-            detail.put("engine", "spark");
-            detail.put("pages", r.pages());
-            detail.put("inferencesRead", r.inferencesRead());
-            detail.put("boxesRead", r.boxesRead());
-            detail.put("documentsInserted", r.documentsInserted());
-            detail.put("documentsUpdated", r.documentsUpdated());
-            detail.put("inferencesAppended", r.inferencesAppended());
-            detail.put("reviewsRead", r.reviewsRead());
-            detail.put("reviewsAppended", r.reviewsAppended());
-            detail.put("watermarkInferenceId", r.watermark().inferenceId());
-            detail.put("watermarkReviewId", r.watermark().reviewId());
-            return new Outcome(r.inferencesRead() + r.boxesRead() + r.reviewsRead() + r.reviewBoxesRead(), r.inferencesAppended() + r.reviewsAppended(), detail);
+            return new Outcome(r.rowsRead(), r.rowsWritten(), bySpark(r.summary()));
         }
     }
 
@@ -194,27 +168,17 @@ public final class SparkStages
     {
         try (ObjectStore store = ObjectStore.create(settings.objectStoreConfig())) {
             DataMartResult r = new SparkDataMart(spark, settings, store, clock, faults).run();
-            Map<String, Object> detail = new LinkedHashMap<>();
-            detail.put("engine", "spark");
-            detail.put("directory", r.outDir().toString());
-            detail.put("trainImages", r.train().images());
-            detail.put("trainAnnotations", r.train().annotations());
-            detail.put("validationImages", r.validation().images());
-            detail.put("validationAnnotations", r.validation().annotations());
-            detail.put("labelsModelAccepted", r.labels().modelAccepted());
-            detail.put("labelsModelCorrected", r.labels().modelCorrected());
-            detail.put("labelsRadiologistAdded", r.labels().radiologistAdded());
-            detail.put("imagesWithoutFindings", r.labels().imagesWithoutFindings());
-            detail.put("trainPredictions", r.trainPredictions());
-            detail.put("validationPredictions", r.validationPredictions());
-            detail.put("unreviewedImages", r.unreviewed().images());
-            detail.put("unreviewedPredictions", r.unreviewed().annotations());
-            detail.put("imagesDownloaded", r.imagesDownloaded());
-            detail.put("imagesAlreadyPresent", r.imagesAlreadyPresent());
-            detail.put("bytesDownloaded", r.bytesDownloaded());
-            detail.put("imagesSkipped", r.skipped().total());
-            return new Outcome(r.images(), r.annotations(), detail);
+            return new Outcome(r.images(), r.annotations(), bySpark(r.summary()));
         }
+    }
+
+    /** The stage's summary, as the application records it, said to be Spark's. */
+    private static Map<String, Object> bySpark(Map<String, Object> summary)
+    {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("engine", "spark");
+        detail.putAll(summary);
+        return detail;
     }
 
     private static Optional<String> option(List<String> args, String name)

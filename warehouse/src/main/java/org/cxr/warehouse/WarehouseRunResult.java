@@ -1,5 +1,8 @@
 package org.cxr.warehouse;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.Collections;
 import org.cxr.lake.pipeline.Watermark;
 
 import java.time.Instant;
@@ -69,5 +72,34 @@ public record WarehouseRunResult(
                 reviewBoxesRead + page.boxCount(),
                 reviewsAppended + appended,
                 watermark);
+    }
+
+    /** The lake's rows the run read: inferences, boxes, reviews and their decisions. */
+    public long rowsRead()
+    {
+        return inferencesRead + boxesRead + reviewsRead + reviewBoxesRead;
+    }
+
+    /** What the run put into documents: inferences and reviews. */
+    public long rowsWritten()
+    {
+        return inferencesAppended + reviewsAppended;
+    }
+
+    /** What the run did, for its record in the run history: the same whichever engine wrote the documents. */
+    public Map<String, Object> summary()
+    {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("pages", pages);
+        summary.put("inferencesRead", inferencesRead);
+        summary.put("boxesRead", boxesRead);
+        summary.put("documentsInserted", documentsInserted);
+        summary.put("documentsUpdated", documentsUpdated);
+        summary.put("inferencesAppended", inferencesAppended);
+        summary.put("reviewsRead", reviewsRead);
+        summary.put("reviewsAppended", reviewsAppended);
+        summary.put("watermarkInferenceId", watermark.inferenceId());
+        summary.put("watermarkReviewId", watermark.reviewId());
+        return Collections.unmodifiableMap(summary);
     }
 }

@@ -3,8 +3,6 @@ package org.cxr.app.pipeline;
 import org.cxr.warehouse.Warehouse;
 import org.cxr.warehouse.WarehouseRunResult;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,14 +27,6 @@ final class WarehouseTask
     public Outcome run()
     {
         WarehouseRunResult r = warehouse.run();
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("pages", r.pages());
-        detail.put("inferencesRead", r.inferencesRead());
-        detail.put("boxesRead", r.boxesRead());
-        detail.put("documentsInserted", r.documentsInserted());
-        detail.put("documentsUpdated", r.documentsUpdated());
-        detail.put("inferencesAppended", r.inferencesAppended());
-        detail.put("watermarkInferenceId", r.watermark().inferenceId());
-        return new Outcome(r.inferencesRead() + r.boxesRead(), r.inferencesAppended(), detail);
+        return new Outcome(r.rowsRead(), r.rowsWritten(), r.summary());
     }
 }
