@@ -15,7 +15,10 @@
 # CXR_SPARK_PARTITIONS, if set, go to the Spark jobs. Maven options (e.g. -o) go in MAVEN_ARGS.
 # Writes a JSON line per run to bench/work/spark-results.jsonl and prints a Markdown table; results go to
 # docs/benchmarks.md by hand.
-#   IMAGES=20000 bench/spark.sh            # a quick check
+# At the default size expect 1 to 2 hours on a quiet 2-core machine, most of it the three warehouse runs (the backup
+# alone, STAGES=backup, about 25 minutes; estimated from 20,000-image runs, see docs/benchmarks.md), and about 20 GB
+# of disk in TMPDIR (the lake in PostgreSQL, the warehouse's store; 477 MB at 20,000 images).
+#   IMAGES=20000 bench/spark.sh            # a quick check (4 to 5 minutes)
 #   STAGES=backup bench/spark.sh           # 1M images, the backup only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,15 +33,17 @@ data=$(mktemp -d "${TMPDIR:-/tmp}/cxr-spark-bench.XXXXXX")
 ./mvnw -q -B -DskipTests -pl bench,spark -am package
 jar=bench/target/cxr-bench.jar
 spark_classpath="$(cat spark/target/spark-classpath.txt):$(cat spark/target/s3a-sdk-classpath.txt):$(cat spark/target/shared-classpath.txt):$PWD/spark/target/cxr-spark.jar"
+spark_version=$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' spark/pom.xml)
 spark_flags=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' spark/pom.xml)
 [ -n "$spark_flags" ] || { echo "no spark.jvm.flags in spark/pom.xml" >&2; exit 1; }
 . bench/pipeline-servers.sh
 
 echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores," \
-  "$(awk '/MemTotal/ {printf "%d GiB", $2 / 1024 / 1024}' /proc/meminfo); $(java -version 2>&1 | head -1); -Xmx$heap; Spark 3.5.9 (local)"
+  "$(awk '/MemTotal/ {printf "%d GiB", $2 / 1024 / 1024}' /proc/meminfo); $(java -version 2>&1 | head -1); -Xmx$heap; Spark $spark_version"
 echo "Data: $data ($(df -h --output=source,fstype "$data" | tail -1 | xargs)); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-java -Xmx1g -Dlogback.configurationFile=bench/stages-logback.xml -cp "$jar" -Dloader.main=org.cxr.bench.SparkBenchmark -Dbench.jar="$jar" -Dbench.sparkClasspath="$spark_classpath" \
+java -Xmx1g -cp "$jar" -Dloader.main=org.cxr.bench.SparkBenchmark -Dbench.jar="$jar" -Dbench.sparkClasspath="$spark_classpath" \
   -Dbench.sparkFlags="$spark_flags" -Dbench.childXmx="$heap" -Dbench.serversPid="$servers" -Dbench.logback=bench/stages-logback.xml \
   "$launcher" "$data/bench" "$images" "$data/servers.properties" "$stages" "$masters" | tee "$data/output.txt"
 grep '^{' "$data/output.txt" > "$results"
-echo "Disk used by the run: $(du -sh "$data" | cut -f1); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Disk used by the run: $(du -sh "$data" | cut -f1) ($(cd "$data" && du -sh bench/postgres bench/tmp bench/backup-work servers/* 2>/dev/null | awk '{printf "%s%s %s", sep, $2, $1; sep=", "}'));" \
+  "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

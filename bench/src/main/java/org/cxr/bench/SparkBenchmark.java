@@ -149,6 +149,7 @@ public final class SparkBenchmark
                 environment("CXR_SPARK_JDBC_CONNECTIONS", "as partitions (default)"), environment("CXR_SPARK_PARTITIONS", "2 x cores (default)"),
                 System.getProperty("java.runtime.version"));
         // The lake ends today at midnight (UTC): every upload is older than any settle delay, in 30 whole daily partitions.
+        progress("generating the lake (" + images + " images)");
         SyntheticLake synthetic = new SyntheticLake(images, SEED, Instant.now().truncatedTo(ChronoUnit.DAYS));
         SyntheticLake.Written written = synthetic.write(database, store, HASH_THREADS, false);
         Lake lake = new Lake(written.images(), written.inferences(), written.boxes(), written.inferencesWithoutBoxes());
@@ -163,6 +164,7 @@ public final class SparkBenchmark
             masters.forEach(master -> engines.add("spark " + master));
             for (String engine : engines) {
                 reset(stage);
+                progress(stage + ", " + engine);
                 Run run = engine.equals(SINGLE) ? single(stage, lake) : spark(stage, engine.substring("spark ".length()), lake);
                 runs.add(run);
                 System.out.printf(Locale.ROOT, "{\"stage\": \"%s\", \"engine\": \"%s\", \"images\": %d, \"inferences\": %d, \"boxes\": %d, \"rows\": %d, "
@@ -303,7 +305,7 @@ public final class SparkBenchmark
 
     private void checkWarehouseDocuments(Run run, Lake lake)
     {
-        long documents = warehouse.getCollection(DataMartExport.DEFAULT_COLLECTION).countDocuments();
+        long documents = warehouse.getCollection(DataMartExport.DEFAULT_COLLECTION).estimatedDocumentCount();
         if (documents != lake.images()) {
             throw new IllegalStateException(run.stage() + " (" + run.engine() + "): the warehouse holds " + documents + " documents, expected " + lake.images());
         }
@@ -360,6 +362,12 @@ public final class SparkBenchmark
             throw new IllegalStateException("no " + key + " in " + json);
         }
         return matcher.group(1);
+    }
+
+    /** On stderr, so that a long run says where it is; stdout keeps the results. */
+    private static void progress(String what)
+    {
+        System.err.println(java.time.LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + what);
     }
 
     private static String environment(String name, String otherwise)
