@@ -3,7 +3,10 @@ package org.cxr.bench;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import org.cxr.backup.Backup;
+import org.cxr.backup.BackupCatalog;
 import org.cxr.backup.BackupOptions;
+import org.cxr.backup.Manifest;
+import org.cxr.backup.ManifestFile;
 import org.cxr.datamart.DataMartExport;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.cxr.lake.embedded.EmbeddedS3;
@@ -35,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -82,6 +86,8 @@ public final class SparkBenchmark
     private final Optional<String> logback;
     private final TimedProcess processes;
     private final List<Run> runs = new ArrayList<>();
+    /** The single-machine backup's files, key to SHA-256, to compare the Spark runs' files with. */
+    private Map<String, String> singleBackupFiles = Map.of();
 
     private SparkBenchmark(Path work, Path addressFile, EmbeddedPostgres postgres, Database database, ObjectStore store, MongoDatabase warehouse)
             throws IOException
@@ -169,17 +175,18 @@ public final class SparkBenchmark
                 runs.add(run);
                 System.out.printf(Locale.ROOT, "{\"stage\": \"%s\", \"engine\": \"%s\", \"images\": %d, \"inferences\": %d, \"boxes\": %d, \"rows\": %d, "
                                 + "\"wallSeconds\": %.2f, \"stageSeconds\": %.2f, \"rowsPerSecond\": %.0f, \"stageRowsPerSecond\": %.0f, \"maxRssMb\": %.0f, "
-                                + "\"cpuSeconds\": %.2f, \"serversCpuSeconds\": %.2f, \"postgresCpuSeconds\": %.2f, \"loadAverage\": \"%s\", \"printed\": %s}%n",
+                                + "\"cpuSeconds\": %.2f, \"serversCpuSeconds\": %.2f, \"postgresCpuSeconds\": %.2f, \"loadAverage\": \"%s\", \"sameFilesAsSingle\": \"%s\", "
+                                + "\"printed\": %s}%n",
                         stage, engine, lake.images(), lake.inferences(), lake.boxes(), lake.rows(), run.measured().wallSeconds(), run.stageSeconds(),
                         lake.rows() / run.measured().wallSeconds(), lake.rows() / run.stageSeconds(), run.measured().maxRssMb(), run.measured().cpuSeconds(),
-                        run.measured().serversCpuSeconds(), run.measured().postgresCpuSeconds(), TimedProcess.loadAverage(), run.printed());
+                        run.measured().serversCpuSeconds(), run.measured().postgresCpuSeconds(), TimedProcess.loadAverage(), run.sameFiles(), run.printed());
             }
         }
         printTable(lake);
     }
 
     /** One run of a stage by one engine: what it cost, its own time, and what it printed (JSON). */
-    private record Run(String stage, String engine, TimedProcess.Measured measured, double stageSeconds, String printed)
+    private record Run(String stage, String engine, TimedProcess.Measured measured, double stageSeconds, String printed, String sameFiles)
     {
         double number(String key)
         {
@@ -198,10 +205,11 @@ public final class SparkBenchmark
         String printed = measured.output().lines().filter(line -> line.startsWith("{")).reduce((a, b) -> b)
                 .orElseThrow(() -> new IllegalStateException(stage + " (single JVM) printed no result: " + measured.output()));
         String result = object(printed, "result");
-        Run run = new Run(stage, SINGLE, measured, number(printed, "seconds", stage), result);
+        Run run = new Run(stage, SINGLE, measured, number(printed, "seconds", stage), result, "");
         if (stage.equals("backup")) {
             check(run, "images", lake.images(), "inferences", lake.inferences(), "boxes", lake.boxes(), "detectionRows", lake.boxes() + lake.inferencesWithoutBoxes());
             checkBackupObjects(run, "files", "bytes");
+            singleBackupFiles = backupFiles();
         }
         else {
             check(run, "inferences", lake.inferences(), "boxes", lake.boxes(), "documentsInserted", lake.images(), "documentsUpdated", 0);
@@ -241,7 +249,7 @@ public final class SparkBenchmark
         PipelineRun recorded = new PipelineRuns(database, Clock.systemUTC()).find(Long.parseLong(result.group(2)))
                 .orElseThrow(() -> new IllegalStateException("run " + result.group(2) + " is not in the run history"));
         double stageSeconds = Duration.between(recorded.startedAt(), recorded.finishedAt().orElseThrow()).toMillis() / 1e3;
-        Run run = new Run(stage, engine, measured, stageSeconds, result.group(3));
+        Run run = new Run(stage, engine, measured, stageSeconds, result.group(3), stage.equals("backup") ? sameFiles(backupFiles()) : "");
         if (stage.equals("backup")) {
             check(run, "images", lake.images(), "inferences", lake.inferences(), "predictedBoxes", lake.boxes(),
                     "detections", lake.boxes() + lake.inferencesWithoutBoxes(), "watermarkInferenceId", lake.inferences());
@@ -303,6 +311,44 @@ public final class SparkBenchmark
         check(run, filesKey, parquet.size(), bytesKey, bytes);
     }
 
+    /** The files of the one backup run in the bucket, as its manifest lists them: key to SHA-256. */
+    private Map<String, String> backupFiles()
+    {
+        List<Manifest> manifests = new BackupCatalog(store, BackupOptions.defaults()).manifests();
+        if (manifests.size() != 1) {
+            throw new IllegalStateException("Expected the manifest of one backup run, found " + manifests.size());
+        }
+        Map<String, String> files = new TreeMap<>();
+        for (ManifestFile file : manifests.get(0).files()) {
+            files.put(file.key(), file.sha256());
+        }
+        return files;
+    }
+
+    /**
+     * How many of the files are those the single-machine backup wrote, byte for byte (as the Spark backup means to),
+     * and which datasets differ: not a failure, the rows are checked apart from this.
+     */
+    private String sameFiles(Map<String, String> files)
+    {
+        if (singleBackupFiles.isEmpty()) {
+            return "no single-machine backup to compare with";
+        }
+        long same = files.entrySet().stream().filter(file -> file.getValue().equals(singleBackupFiles.get(file.getKey()))).count();
+        Map<String, Integer> differing = new TreeMap<>();
+        for (String key : files.keySet()) {
+            if (!files.get(key).equals(singleBackupFiles.get(key))) {
+                differing.merge(key.substring(BackupOptions.DEFAULT_PREFIX.length()).split("/")[0], 1, Integer::sum);
+            }
+        }
+        for (String key : singleBackupFiles.keySet()) {
+            if (!files.containsKey(key)) {
+                differing.merge("missing " + key.substring(BackupOptions.DEFAULT_PREFIX.length()).split("/")[0], 1, Integer::sum);
+            }
+        }
+        return same + " of " + singleBackupFiles.size() + " identical" + (differing.isEmpty() ? "" : "; differ: " + differing);
+    }
+
     private void checkWarehouseDocuments(Run run, Lake lake)
     {
         long documents = warehouse.getCollection(DataMartExport.DEFAULT_COLLECTION).estimatedDocumentCount();
@@ -337,7 +383,8 @@ public final class SparkBenchmark
         for (Run run : runs) {
             TimedProcess.Measured m = run.measured();
             String output = run.stage().equals("backup")
-                    ? String.format(Locale.ROOT, "%,.0f files, %.1f MB", run.number("files"), run.number("bytes") / 1e6)
+                    ? String.format(Locale.ROOT, "%,.0f files, %.1f MB%s", run.number("files"), run.number("bytes") / 1e6,
+                            run.sameFiles().isEmpty() ? "" : " (as the single JVM's: " + run.sameFiles() + ")")
                     : String.format(Locale.ROOT, "%,.0f documents", run.number("documentsInserted"));
             System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %.1f | %,.0f (%,.0f) | %.0f | %.1f + %.1f + %.1f | %.2f | %s |%n",
                     run.stage(), run.engine(), m.wallSeconds(), run.stageSeconds(), lake.rows() / m.wallSeconds(), lake.rows() / run.stageSeconds(),
