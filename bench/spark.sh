@@ -16,9 +16,10 @@
 # Writes a JSON line per run to bench/work/spark-results.jsonl and prints a Markdown table; results go to
 # docs/benchmarks.md by hand.
 # At the default size expect 1 to 2 hours on a quiet 2-core machine, most of it the three warehouse runs (the backup
-# alone, STAGES=backup, about 25 minutes; estimated from 20,000-image runs, see docs/benchmarks.md), and about 20 GB
-# of disk in TMPDIR (the lake in PostgreSQL, the warehouse's store; 477 MB at 20,000 images).
-#   IMAGES=20000 bench/spark.sh            # a quick check (4 to 5 minutes)
+# alone, STAGES=backup, about 30 minutes; estimated from 5,000- and 20,000-image runs, see docs/benchmarks.md), and up
+# to about 30 GB of disk in TMPDIR (the lake in PostgreSQL; the warehouse's store, which grows with each warehouse run;
+# 648 MB in all at 20,000 images).
+#   IMAGES=20000 bench/spark.sh            # a quick check (3 to 5 minutes)
 #   STAGES=backup bench/spark.sh           # 1M images, the backup only
 set -euo pipefail
 cd "$(dirname "$0")/.."

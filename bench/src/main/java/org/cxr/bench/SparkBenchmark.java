@@ -414,6 +414,7 @@ public final class SparkBenchmark
     /** On stderr, so that a long run says where it is; stdout keeps the results. */
     private static void progress(String what)
     {
+        System.out.flush();
         System.err.println(java.time.LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + what);
     }
 
