@@ -9,14 +9,11 @@ import org.cxr.lake.store.ObjectStoreConfig;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +21,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -47,8 +43,6 @@ public final class PeerBenchmark
     private static final long SEED = 4242;
     private static final int PUT_THREADS = 8;
     private static final String LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
-    private static final String TIME = "/usr/bin/time";
-    private static final double CLOCK_TICKS = 100.0;
 
     private final Path work;
     private final Path addressFile;
@@ -58,7 +52,7 @@ public final class PeerBenchmark
     private final Path peers;
     private final String python;
     private final String childXmx;
-    private final Optional<Long> serversPid;
+    private final TimedProcess processes;
     private final boolean boto3;
     private final List<Job> jobs = new ArrayList<>();
 
@@ -74,7 +68,7 @@ public final class PeerBenchmark
         this.python = System.getProperty("bench.python", "/usr/bin/python3");
         this.childXmx = System.getProperty("bench.childXmx", "2g");
         String pid = System.getProperty("bench.serversPid", "");
-        this.serversPid = pid.isBlank() ? Optional.empty() : Optional.of(Long.parseLong(pid));
+        this.processes = new TimedProcess(work, pid.isBlank() ? Optional.empty() : Optional.of(Long.parseLong(pid)), postgres);
         this.boto3 = new ProcessBuilder(python, "-c", "import boto3").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start().waitFor() == 0;
     }
@@ -188,34 +182,18 @@ public final class PeerBenchmark
     private Job run(String run, String name, List<String> command)
             throws IOException, InterruptedException
     {
-        String file = (run + "-" + name).replaceAll("[^A-Za-z0-9]+", "-");
-        Path timeFile = work.resolve(file + ".time");
-        Path out = work.resolve(file + ".out");
-        Path err = work.resolve(file + ".err");
-        List<String> timed = new ArrayList<>(List.of(TIME, "-v", "-o", timeFile.toString()));
-        timed.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(timed).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().put("AWS_ACCESS_KEY_ID", EmbeddedS3.ACCESS_KEY);
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", EmbeddedS3.SECRET_KEY);
-        double serversBefore = serversPid.map(PeerBenchmark::cpuSeconds).orElse(0.0);
-        double postgresBefore = postgresCpuSeconds();
-        int exit = builder.start().waitFor();
-        double serversCpu = serversPid.map(PeerBenchmark::cpuSeconds).orElse(0.0) - serversBefore;
-        double postgresCpu = postgresCpuSeconds() - postgresBefore;
-        String output = Files.readString(out, StandardCharsets.UTF_8).strip();
-        if (exit != 0) {
-            throw new IllegalStateException(name + " (" + run + ") exited with " + exit + ":\n" + output + "\n" + Files.readString(err, StandardCharsets.UTF_8));
-        }
+        TimedProcess.Measured measured = processes.run(run + " " + name, command,
+                Map.of("AWS_ACCESS_KEY_ID", EmbeddedS3.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", EmbeddedS3.SECRET_KEY));
+        String output = measured.output();
         String last = output.lines().filter(line -> line.startsWith("{")).reduce((a, b) -> b)
                 .orElseThrow(() -> new IllegalStateException(name + " printed no result: " + output));
-        Map<String, String> time = timeReport(timeFile);
-        Job job = new Job(run, name, last, wallSeconds(time.get("Elapsed (wall clock) time (h:mm:ss or m:ss)")),
-                Double.parseDouble(time.get("Maximum resident set size (kbytes)")) / 1024,
-                Double.parseDouble(time.get("User time (seconds)")) + Double.parseDouble(time.get("System time (seconds)")), serversCpu, postgresCpu);
+        Job job = new Job(run, name, last, measured.wallSeconds(), measured.maxRssMb(), measured.cpuSeconds(), measured.serversCpuSeconds(),
+                measured.postgresCpuSeconds());
         jobs.add(job);
         System.out.printf(Locale.ROOT, "{\"run\": \"%s\", \"job\": \"%s\", \"wallSeconds\": %.2f, \"maxRssMb\": %.0f, \"cpuSeconds\": %.2f, "
                         + "\"serversCpuSeconds\": %.2f, \"postgresCpuSeconds\": %.2f, \"loadAverage\": \"%s\", \"printed\": %s}%n",
-                run, name, job.wallSeconds(), job.maxRssMb(), job.cpuSeconds(), serversCpu, postgresCpu, loadAverage(), last);
+                run, name, job.wallSeconds(), job.maxRssMb(), job.cpuSeconds(), job.serversCpuSeconds(), job.postgresCpuSeconds(),
+                TimedProcess.loadAverage(), last);
         return job;
     }
 
@@ -263,83 +241,6 @@ public final class PeerBenchmark
     private Optional<Job> job(String run, String name)
     {
         return jobs.stream().filter(job -> job.run().equals(run) && job.name().equals(name)).findFirst();
-    }
-
-    private static Map<String, String> timeReport(Path file)
-            throws IOException
-    {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            int colon = line.lastIndexOf(": ");
-            if (colon > 0) {
-                values.put(line.substring(0, colon).strip(), line.substring(colon + 2).strip());
-            }
-        }
-        return values;
-    }
-
-    /** "1:02:03.45", "2:03.45" or "3.45" seconds. */
-    private static double wallSeconds(String elapsed)
-    {
-        double seconds = 0;
-        for (String part : requireNonNull(elapsed, "elapsed").split(":")) {
-            seconds = seconds * 60 + Double.parseDouble(part);
-        }
-        return seconds;
-    }
-
-    /** User and system CPU seconds of a live process (and of its children it has waited for). */
-    private static double cpuSeconds(long pid)
-    {
-        String[] fields = stat(pid);
-        if (fields == null) {
-            return 0;
-        }
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / CLOCK_TICKS;
-    }
-
-    /** The postmaster (with the backends that have exited) and its live processes: backends, checkpointer, WAL writer. */
-    private double postgresCpuSeconds()
-    {
-        try {
-            long postmaster = Long.parseLong(Files.readAllLines(postgres.dataDirectory().resolve("postmaster.pid")).get(0).strip());
-            double total = cpuSeconds(postmaster);
-            try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-                for (Path process : processes.filter(path -> path.getFileName().toString().matches("[0-9]+")).toList()) {
-                    String[] fields = stat(Long.parseLong(process.getFileName().toString()));
-                    if (fields != null && Long.parseLong(fields[1]) == postmaster) {
-                        total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / CLOCK_TICKS;
-                    }
-                }
-            }
-            return total;
-        }
-        catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
-    }
-
-    /** The fields of /proc/PID/stat after the command name (index 0 is the state), or null if the process is gone. */
-    private static String[] stat(long pid)
-    {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        }
-        catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static String loadAverage()
-    {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        }
-        catch (IOException e) {
-            return "?";
-        }
     }
 
     private static String required(String property)

@@ -36,6 +36,17 @@ public final class Watermarks
         return stored.orElse(Watermark.START);
     }
 
+    /**
+     * Forgets how far the stage has got: its next run starts from {@link Watermark#START}, as on a lake never
+     * processed, and does again what the runs before it did. Not for the application, whose watermarks only move
+     * forward; for a benchmark that runs a stage several times on one lake. Returns whether the stage had a watermark.
+     */
+    public boolean forget(String stage)
+    {
+        requireNonNull(stage, "stage");
+        return database.jdbc().sql("DELETE FROM pipeline_watermark WHERE stage = ?").param(stage).update() > 0;
+    }
+
     /** Moves the stage's watermark forward; never backwards, so a late or repeated call changes nothing. */
     public void advance(String stage, Watermark watermark)
     {

@@ -52,6 +52,22 @@ class PipelineStateTest
     }
 
     @Test
+    void aForgottenWatermarkStartsAgainAndOtherStagesKeepTheirs()
+    {
+        Watermarks watermarks = new Watermarks(database, clock);
+        watermarks.advance("test-forget", new Watermark(4, 8, 1));
+        watermarks.advance("test-kept", new Watermark(2, 3, 0));
+
+        assertThat(watermarks.forget("test-forget")).isTrue();
+        assertThat(watermarks.forget("test-forget")).isFalse();
+
+        assertThat(watermarks.read("test-forget")).isEqualTo(Watermark.START);
+        assertThat(watermarks.read("test-kept")).isEqualTo(new Watermark(2, 3, 0));
+        watermarks.advance("test-forget", new Watermark(1, 1, 0));
+        assertThat(watermarks.read("test-forget")).isEqualTo(new Watermark(1, 1, 0));
+    }
+
+    @Test
     void aRunIsRecordedFromStartToItsOutcome()
     {
         PipelineRuns runs = new PipelineRuns(database, clock);
