@@ -33,10 +33,10 @@ data=$(mktemp -d "${TMPDIR:-/tmp}/cxr-spark-bench.XXXXXX")
 
 ./mvnw -q -B -DskipTests -pl bench,spark -am package
 jar=bench/target/cxr-bench.jar
-spark_classpath="$(cat spark/target/spark-classpath.txt):$(cat spark/target/s3a-sdk-classpath.txt):$(cat spark/target/shared-classpath.txt):$PWD/spark/target/cxr-spark.jar"
+spark_classpath="$(cat spark/target/spark-classpath.txt):$(cat spark/target/spark-shared-classpath.txt):$PWD/spark/target/cxr-spark.jar"
 spark_version=$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' spark/pom.xml)
-spark_flags=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' spark/pom.xml)
-[ -n "$spark_flags" ] || { echo "no spark.jvm.flags in spark/pom.xml" >&2; exit 1; }
+spark_flags=$(cat spark/target/spark-jvm-flags.txt)
+[ -n "$spark_flags" ] || { echo "spark/target/spark-jvm-flags.txt is empty" >&2; exit 1; }
 . bench/pipeline-servers.sh
 
 echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores," \
