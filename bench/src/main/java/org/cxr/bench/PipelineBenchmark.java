@@ -223,13 +223,15 @@ public final class PipelineBenchmark
         DataMartExport export = new DataMartExport(warehouse.getCollection(DataMartExport.DEFAULT_COLLECTION), s3, options);
         Measured<DataMartResult> run = measure(() -> export.run(work.resolve("datamart")));
         DataMartResult result = run.result();
-        // Every image has exactly one inference, the one the export turns into its annotations.
-        print("datamart", result.images(), result.images(), result.annotations(), run,
-                ("{\"trainImages\": %d, \"trainAnnotations\": %d, \"valImages\": %d, \"valAnnotations\": %d, \"imagesDownloaded\": %d, "
+        // The generated lake has no reviews: every image is unreviewed, its one inference's boxes the predictions of
+        // annotations/unreviewed.json (the reviewed splits, train and val, are empty).
+        print("datamart", result.unreviewed().images(), result.unreviewed().images(), result.unreviewed().annotations(), run,
+                ("{\"unreviewedImages\": %d, \"unreviewedPredictions\": %d, \"trainImages\": %d, \"valImages\": %d, \"imagesDownloaded\": %d, "
                         + "\"bytesDownloaded\": %d, \"skipped\": %d, \"parallelDownloads\": %d}").formatted(
-                        result.train().images(), result.train().annotations(), result.validation().images(), result.validation().annotations(),
+                        result.unreviewed().images(), result.unreviewed().annotations(), result.train().images(), result.validation().images(),
                         result.imagesDownloaded(), result.bytesDownloaded(), result.skipped().total(), options.parallelDownloads()));
-        check("datamart", result.images() == lake.images() && result.annotations() == lake.boxes() && result.imagesDownloaded() == lake.images());
+        check("datamart", result.unreviewed().images() == lake.images() && result.unreviewed().annotations() == lake.boxes()
+                && result.imagesDownloaded() == lake.images());
     }
 
     /** How long the warehouse's first and last pages took: whether a page costs more as the warehouse fills. */
