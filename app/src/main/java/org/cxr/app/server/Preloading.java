@@ -53,10 +53,4 @@ public final class Preloading<T>
             throw e;
         }
     }
-
-    /** What was made, to close it when the context closes before (or without) anyone asking for it. */
-    public void ifDone(java.util.function.Consumer<T> action)
-    {
-        result.thenAccept(action);
-    }
 }
