@@ -88,10 +88,12 @@ public final class Lake
         // The key of an image the lake already has is the one in its row, whatever media type this upload claims.
         Optional<ImageRecord> known = database(NOT_STORED, () -> reader.image(sha256));
         String key = known.map(ImageRecord::objectKey).orElseGet(() -> ObjectKeys.image(sha256, mediaType));
-        // Only an object with a committed row may be skipped: an object without one may be an orphan that the sweeper is
-        // about to delete, and writing it again renews its last-modified time, which puts it back in the grace period.
+        // An image with a committed row has its object: the row is written only after the object, and the sweeper never
+        // deletes an object that has one, so a known image needs no round trip to the store (an object removed behind the
+        // lake's back is counted by the data mart's export among its skipped images, not quietly put back). An object without a row may be an orphan that the sweeper is about
+        // to delete: writing it again renews its last-modified time, which puts it back in the grace period.
         try {
-            if (known.isEmpty() || !store.exists(key)) {
+            if (known.isEmpty()) {
                 store.put(key, bytes, mediaType.mimeType());
             }
         }
@@ -114,7 +116,7 @@ public final class Lake
         requireNonNull(alsoInTransaction, "alsoInTransaction");
         NewImage image = new NewImage(staged.sha256(), store.bucket(), staged.objectKey(), Upload.checkFileName(originalFileName), staged.mediaType(), width, height,
                 staged.sizeBytes());
-        return database(NOT_STORED, () -> writer.write(image, inference, clock.instant(), alsoInTransaction));
+        return database(NOT_STORED, () -> writer.write(image, staged.known().isPresent(), inference, clock.instant(), alsoInTransaction));
     }
 
     /**

@@ -17,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
@@ -61,41 +62,45 @@ public final class MetadataWriter
     /**
      * Commits all rows or none, and with them whatever {@code alsoInTransaction} writes through the database's client
      * (the audit row of the upload): the caller's rows are committed with the upload's, or neither is.
+     * {@code probablyKnown} (the image had a row when its bytes were staged) reads the image row before trying to insert
+     * it, which saves the insert's round trip for an image uploaded again; either way the result is the same.
      */
-    public IngestResult write(NewImage image, NewInference inference, Instant now, Consumer<IngestResult> alsoInTransaction)
+    public IngestResult write(NewImage image, boolean probablyKnown, NewInference inference, Instant now, Consumer<IngestResult> alsoInTransaction)
     {
         requireNonNull(image, "image");
         requireNonNull(inference, "inference");
         requireNonNull(now, "now");
         requireNonNull(alsoInTransaction, "alsoInTransaction");
         return database.inTransaction(() -> {
-            IngestResult result = writeRows(image, inference, now);
+            IngestResult result = writeRows(image, probablyKnown, inference, now);
             alsoInTransaction.accept(result);
             return result;
         });
     }
 
-    private IngestResult writeRows(NewImage image, NewInference inference, Instant now)
+    private IngestResult writeRows(NewImage image, boolean probablyKnown, NewInference inference, Instant now)
     {
         SqlDialect dialect = database.dialect();
         // What the database keeps of the time, so that what is answered equals what a later read gives.
         Instant createdAt = now.truncatedTo(ChronoUnit.MICROS);
-        int inserted = database.jdbc().sql(insertImageIfAbsent)
-                .param("sha256", image.sha256())
-                .param("bucket", image.bucket())
-                .param("objectKey", image.objectKey())
-                .param("originalFileName", image.originalFileName())
-                .param("mediaType", image.mediaType().mimeType())
-                .param("width", image.width())
-                .param("height", image.height())
-                .param("sizeBytes", image.sizeBytes())
-                .param("firstSeen", dialect.timestamp(createdAt))
-                .update();
         // The image row as it is: this upload's, or the one an earlier upload of the same bytes made.
-        ImageRecord stored = database.jdbc().sql(SELECT_IMAGE)
-                .param("sha256", image.sha256())
-                .query((resultSet, row) -> columns.image(resultSet))
-                .single();
+        Optional<ImageRecord> existing = probablyKnown ? storedImage(image.sha256()) : Optional.empty();
+        boolean inserted = false;
+        if (existing.isEmpty()) {
+            inserted = database.jdbc().sql(insertImageIfAbsent)
+                    .param("sha256", image.sha256())
+                    .param("bucket", image.bucket())
+                    .param("objectKey", image.objectKey())
+                    .param("originalFileName", image.originalFileName())
+                    .param("mediaType", image.mediaType().mimeType())
+                    .param("width", image.width())
+                    .param("height", image.height())
+                    .param("sizeBytes", image.sizeBytes())
+                    .param("firstSeen", dialect.timestamp(createdAt))
+                    .update() > 0;
+        }
+        // A separate statement from the insert, so it sees the row of a racing upload that committed the same bytes first.
+        ImageRecord stored = existing.or(() -> storedImage(image.sha256())).orElseThrow(() -> new IllegalStateException("no image row for " + image.sha256()));
 
         KeyHolder keys = new GeneratedKeyHolder();
         database.jdbc().sql(INSERT_INFERENCE)
@@ -113,7 +118,15 @@ public final class MetadataWriter
                 inference.modelName(), inference.modelVersion(), inference.durationMillis(), inference.userName());
 
         List<BoxRecord> boxes = insertBoxes(inferenceId, inference.boxes());
-        return new IngestResult(stored.id(), inferenceId, image.sha256(), stored.objectKey(), inserted > 0, new StoredInference(row, stored, boxes));
+        return new IngestResult(stored.id(), inferenceId, image.sha256(), stored.objectKey(), inserted, new StoredInference(row, stored, boxes));
+    }
+
+    private Optional<ImageRecord> storedImage(String sha256)
+    {
+        return database.jdbc().sql(SELECT_IMAGE)
+                .param("sha256", sha256)
+                .query((resultSet, row) -> columns.image(resultSet))
+                .optional();
     }
 
     /** The boxes with the ids they got, best first, as a read of the inference lists them. */
