@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,8 @@ import static java.util.Objects.requireNonNull;
 public final class Accounts
 {
     private static final String SELECT_USERS = "SELECT u.id, u.username, u.password_hash, u.enabled, u.created_at, u.locked_until FROM app_user u";
+    private static final String SELECT_USERS_WITH_ROLES = "SELECT u.id, u.username, u.password_hash, u.enabled, u.created_at, u.locked_until, r.role"
+            + " FROM app_user u LEFT JOIN app_user_role r ON r.user_id = u.id";
 
     private final Database database;
     private final Clock clock;
@@ -46,11 +49,18 @@ public final class Accounts
 
     public Optional<Credentials> credentials(String username)
     {
-        return database.jdbc().sql(SELECT_USERS + " WHERE u.username = :username")
+        // One query with the roles joined: every API request signs in through here, so a second round trip counts.
+        Map<Row, Set<Role>> found = new LinkedHashMap<>();
+        database.jdbc().sql(SELECT_USERS_WITH_ROLES + " WHERE u.username = :username")
                 .param("username", username)
-                .query((resultSet, row) -> row(resultSet))
-                .optional()
-                .map(row -> new Credentials(row.account(roles(List.of(row.id())).getOrDefault(row.id(), Set.of())), row.passwordHash()));
+                .query(resultSet -> {
+                    Set<Role> roles = found.computeIfAbsent(row(resultSet), any -> EnumSet.noneOf(Role.class));
+                    String role = resultSet.getString("role");
+                    if (role != null) {
+                        roles.add(Role.valueOf(role));
+                    }
+                });
+        return found.entrySet().stream().findFirst().map(entry -> new Credentials(entry.getKey().account(entry.getValue()), entry.getKey().passwordHash()));
     }
 
     public Optional<Account> find(String username)
