@@ -11,7 +11,6 @@ import ai.onnxruntime.TensorInfo;
 import org.cxr.detector.decode.Candidate;
 import org.cxr.detector.decode.OutputDecoder;
 import org.cxr.detector.decode.Tensor;
-import org.cxr.detector.image.Letterbox;
 import org.cxr.detector.image.Preprocessor;
 import org.cxr.detector.model.InvalidModelException;
 import org.cxr.detector.model.ModelFolder;
@@ -182,21 +181,53 @@ public final class Detector
     private List<DetectionResult> detectAll(List<DecodedImage> images, Thresholds thresholds, long start)
     {
         requireNonNull(thresholds, "thresholds");
+        List<PreparedImage> prepared = new ArrayList<>(images.size());
+        for (DecodedImage image : images) {
+            prepared.add(prepare(image));
+        }
+        return detectPrepared(prepared, thresholds, start);
+    }
+
+    /** The image as the model's input, resized and normalised: the part of a detection that needs no model. */
+    public PreparedImage prepare(DecodedImage image)
+    {
+        requireNonNull(image, "image");
+        float[] tensor = new float[preprocessor.tensorSize()];
+        return new PreparedImage(image.width(), image.height(), tensor, preprocessor.fill(image, tensor, 0));
+    }
+
+    /**
+     * Detects in images already prepared; when the graph has a dynamic batch axis they share one run. Each result's
+     * duration is the batch's.
+     */
+    public List<DetectionResult> detectPrepared(List<PreparedImage> images, Thresholds thresholds)
+    {
+        return detectPrepared(images, thresholds, System.nanoTime());
+    }
+
+    private List<DetectionResult> detectPrepared(List<PreparedImage> images, Thresholds thresholds, long start)
+    {
+        requireNonNull(thresholds, "thresholds");
         if (images.isEmpty()) {
             return List.of();
         }
         if (!batchable && images.size() > 1) {
             List<DetectionResult> results = new ArrayList<>();
-            for (DecodedImage image : images) {
-                results.add(detect(image, thresholds));
+            for (PreparedImage image : images) {
+                results.add(detectPrepared(List.of(image), thresholds, System.nanoTime()).get(0));
             }
             return results;
         }
         int size = preprocessor.tensorSize();
-        float[] input = new float[size * images.size()];
-        List<Letterbox> geometry = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            geometry.add(preprocessor.fill(images.get(i), input, i * size));
+        float[] input;
+        if (images.size() == 1) {
+            input = images.get(0).tensor();
+        }
+        else {
+            input = new float[size * images.size()];
+            for (int i = 0; i < images.size(); i++) {
+                System.arraycopy(images.get(i).tensor(), 0, input, i * size, size);
+            }
         }
         List<Tensor> outputs = run(input, images.size());
         List<DetectionResult> results = new ArrayList<>();
@@ -204,13 +235,13 @@ public final class Detector
             List<Candidate> candidates = decoder.decode(outputs, i, (float) thresholds.confidence());
             List<Candidate> kept = NonMaximumSuppression.CANDIDATES.perClass(candidates, thresholds.nmsIou(), MAX_DETECTIONS);
             List<Detection> detections = new ArrayList<>(kept.size());
+            PreparedImage image = images.get(i);
             for (Candidate c : kept) {
-                Box box = geometry.get(i).toSource(c.box());
+                Box box = image.geometry().toSource(c.box());
                 if (box.area() > 0) {
                     detections.add(new Detection(c.classIndex(), manifest.classes().get(c.classIndex()).name(), c.score(), box));
                 }
             }
-            DecodedImage image = images.get(i);
             results.add(new DetectionResult(image.width(), image.height(), manifest.name(), manifest.version(),
                     thresholds, detections, System.nanoTime() - start));
         }

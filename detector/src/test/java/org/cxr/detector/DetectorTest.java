@@ -100,6 +100,24 @@ class DetectorTest
     }
 
     @Test
+    void imagesPreparedAheadGiveTheBoxesOfTheirOwnDetectionInFullSizePixels()
+    {
+        try (Detector detector = load("demo")) {
+            // Letterboxed (64x32 into 32x32) so that a prepared image that lost its geometry would map its boxes wrongly.
+            var wide = detector.decode(TestImages.png(TestImages.grey(64, 32, 255)));
+            var black = detector.decode(TestImages.png(TestImages.grey(32, 32, 0)));
+            var white = detector.decode(TestImages.png(TestImages.grey(32, 32, 255)));
+
+            List<DetectionResult> prepared = detector.detectPrepared(List.of(detector.prepare(wide), detector.prepare(black), detector.prepare(white)), THRESHOLDS);
+
+            assertThat(prepared).extracting(DetectionResult::detections).containsExactly(
+                    detector.detect(wide, THRESHOLDS).detections(), List.of(), detector.detect(white, THRESHOLDS).detections());
+            assertThat(prepared.get(0).detections()).isNotEmpty();
+            assertThat(prepared.get(0).imageWidth()).isEqualTo(64);
+        }
+    }
+
+    @Test
     void yoloV5RowsAreCentreSizeWithObjectnessTimesClassProbability()
     {
         try (Detector detector = load("yolov5")) {
