@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export ORT_DISABLE_TELEMETRY=1
 requests=${REQUESTS:-200}
+# Requests sent first and not measured, to the server and to the detector alone alike.
+warm_up=${WARMUP:-300}
 port=${PORT:-18080}
 data=$(mktemp -d)
 admin_password="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -19,11 +21,13 @@ for _ in $(seq 1 120); do
   kill -0 $server 2>/dev/null || { echo "the server stopped:" >&2; tail -20 "$data/server.log" >&2; exit 1; }
   sleep 1
 done
+# Whether concurrent uploads share the model's runs was measured at start (CXR_MODEL_BATCH_SIZE=1 turns it off).
+grep -o 'Batching of .*' "$data/server.log" >&2 || true
 # The uploads are a radiologist's, with a personal API token, as a script would send them.
 curl -sf -u "admin:$admin_password" -H 'Content-Type: application/json' "http://127.0.0.1:$port/api/v1/users" \
   -d '{"username": "bench", "password": "bench-password-1", "roles": ["radiologist"]}' > /dev/null
 CXR_API_TOKEN=$(curl -sf -u bench:bench-password-1 -H 'Content-Type: application/json' "http://127.0.0.1:$port/api/v1/me/tokens" \
   -d '{"name": "bench"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
 export CXR_API_TOKEN
-java -cp bench/target/cxr-bench.jar -Dloader.main=org.cxr.bench.UploadBenchmark org.springframework.boot.loader.launch.PropertiesLauncher \
+java -cp bench/target/cxr-bench.jar -DwarmUp="$warm_up" -Dloader.main=org.cxr.bench.UploadBenchmark org.springframework.boot.loader.launch.PropertiesLauncher \
   "http://127.0.0.1:$port" models/demo "$requests" 1 2 8
