@@ -79,6 +79,9 @@ public final class Detector
             sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
             sessionOptions.setInterOpNumThreads(1);
             sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // Idle intra-op threads sleep instead of spinning: in a server the cores they would spin on decode the next
+            // upload, parse requests and run the databases.
+            sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
             session = environment.createSession(folder.graph().toString(), sessionOptions);
         }
         catch (OrtException e) {
