@@ -212,16 +212,27 @@ public final class ImageDecoder
         List<Integer> significantBits = samples.convertedToRgb() || facts.palette() ? List.<Integer>of() : colourBits(facts.significantBits(), samples.channels());
         float[][] window = IntensityWindow.of(intensity, samples, stride, width, height, significantBits);
         float[][] planes = new float[samples.channels()][width * height];
+        // Every sample value's intensity, computed once: a look-up per pixel instead of a division, same floats.
+        float[][] intensities = new float[planes.length][];
+        for (int c = 0; c < planes.length; c++) {
+            intensities[c] = intensities(window[c][0], window[c][1], samples.storageBits());
+        }
         int[] row = new int[samples.width()];
         for (int y = 0; y < height; y++) {
             for (int c = 0; c < planes.length; c++) {
                 samples.row(c, y * stride, row);
-                float black = window[c][0];
-                float range = window[c][1];
+                float[] intensity = intensities[c];
                 float[] plane = planes[c];
-                for (int x = 0; x < width; x++) {
-                    float v = (row[x * stride] - black) / range;
-                    plane[orientation.uprightIndex(x, y, width, height)] = v < 0 ? 0 : Math.min(v, 1f);
+                if (orientation == Orientation.NORMAL) {
+                    int start = y * width;
+                    for (int x = 0; x < width; x++) {
+                        plane[start + x] = intensity[row[x * stride]];
+                    }
+                }
+                else {
+                    for (int x = 0; x < width; x++) {
+                        plane[orientation.uprightIndex(x, y, width, height)] = intensity[row[x * stride]];
+                    }
                 }
             }
         }
@@ -230,6 +241,17 @@ public final class ImageDecoder
                 planes.length, planes,
                 orientation.uprightWidth(width, height), orientation.uprightHeight(width, height),
                 format, samples.bits(), facts.significantBits(), orientation, storedWidth, storedHeight);
+    }
+
+    /** The intensity in [0, 1] of each value a sample of {@code storageBits} bits can hold, in the window. */
+    static float[] intensities(float black, float range, int storageBits)
+    {
+        float[] intensities = new float[1 << storageBits];
+        for (int value = 0; value < intensities.length; value++) {
+            float v = (value - black) / range;
+            intensities[value] = v < 0 ? 0 : Math.min(v, 1f);
+        }
+        return intensities;
     }
 
     /** The sBIT values of the colour channels used (alpha dropped); empty unless there is one per channel. */
@@ -258,6 +280,9 @@ public final class ImageDecoder
         abstract int bits();
 
         abstract boolean convertedToRgb();
+
+        /** Bits the raster stores per sample (8 or 16): every value {@link #row} gives is below 2^storageBits. */
+        abstract int storageBits();
 
         /** Row {@code y} of channel {@code c}, every column. */
         abstract void row(int c, int y, int[] out);
@@ -316,6 +341,17 @@ public final class ImageDecoder
         }
 
         @Override
+        int storageBits()
+        {
+            // The largest of the bands' sizes: a packed layout (5-6-5 RGB) stores its bands in different widths.
+            int bits = 0;
+            for (int size : raster.getSampleModel().getSampleSize()) {
+                bits = Math.max(bits, size);
+            }
+            return bits;
+        }
+
+        @Override
         void row(int c, int y, int[] out)
         {
             raster.getSamples(0, y, raster.getWidth(), 1, c, out);
@@ -358,6 +394,12 @@ public final class ImageDecoder
         boolean convertedToRgb()
         {
             return true;
+        }
+
+        @Override
+        int storageBits()
+        {
+            return 8;
         }
 
         @Override
