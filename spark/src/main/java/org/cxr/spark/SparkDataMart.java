@@ -23,6 +23,7 @@ import org.cxr.datamart.DataMartExport;
 import org.cxr.datamart.DataMartLayout;
 import org.cxr.datamart.DataMartOptions;
 import org.cxr.datamart.DataMartResult;
+import org.cxr.datamart.DocumentSpool;
 import org.cxr.datamart.ExportSource;
 import org.cxr.datamart.ImageCopies;
 import org.cxr.datamart.ImageCopy;
@@ -46,6 +47,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
@@ -110,7 +112,7 @@ final class SparkDataMart
             }
         }
         if (!files.containsKey(Dataset.DETECTIONS)) {
-            return SpooledDocuments.write(layout.root(), Collections.emptyIterator(), pageSize);
+            return spool(layout.root(), Collections.emptyIterator(), pageSize);
         }
         HashMap<String, ArrayList<String>> classes = new HashMap<>();
         for (Row model : spark.read().parquet(files.get(Dataset.MODEL_VERSIONS).toArray(String[]::new)).select("name", "version", "class_names").distinct().collectAsList()) {
@@ -157,10 +159,28 @@ final class SparkDataMart
         try {
             // Every partition at once: the copies are made in parallel here, not one partition at a time as the driver reads.
             copied.count();
-            return SpooledDocuments.write(layout.root(), copied.toLocalIterator(), pageSize);
+            return spool(layout.root(), copied.toLocalIterator(), pageSize);
         }
         finally {
             copied.unpersist();
+        }
+    }
+
+    /**
+     * Rows of {@code (sha256, document, status, bytes, file_name)}, as {@link BuildAndCopy} makes them, in order, spooled
+     * to the data mart folder as the driver receives them, with the copies of their images the executors made.
+     */
+    private static DocumentSpool spool(Path directory, Iterator<Row> rows, int pageSize)
+            throws IOException
+    {
+        try (DocumentSpool.Writer spool = DocumentSpool.create(directory, "spark-documents", pageSize)) {
+            while (rows.hasNext()) {
+                Row row = rows.next();
+                String fileName = row.isNullAt(4) ? "" : row.getString(4);
+                spool.add((byte[]) row.get(1), Optional.of(new ImageCopy(ImageCopy.Status.valueOf(row.getString(2)), row.getLong(3),
+                        fileName.isEmpty() ? Optional.empty() : Optional.of(fileName))));
+            }
+            return spool.finish();
         }
     }
 
