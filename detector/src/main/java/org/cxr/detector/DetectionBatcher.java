@@ -128,20 +128,8 @@ public final class DetectionBatcher
         for (int i = 0; i < runs; i++) {
             started.add(threads.submit(run));
         }
-        try {
-            for (Future<?> future : started) {
-                future.get();
-            }
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while measuring the detector", e);
-        }
-        catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
+        for (Future<?> future : started) {
+            join(future, "measuring the detector");
         }
     }
 
@@ -205,12 +193,18 @@ public final class DetectionBatcher
         // The resize runs here, on the request's thread, while the dispatcher's thread has another batch in the model.
         Pending pending = new Pending(detector.prepare(image), thresholds, System.nanoTime(), new CompletableFuture<>());
         queue.add(pending);
+        return join(pending.result(), "waiting for detection");
+    }
+
+    /** The future's value; what it failed with, rethrown as it was when it is unchecked. */
+    private static <T> T join(Future<T> future, String waitingFor)
+    {
         try {
-            return pending.result().get();
+            return future.get();
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for detection", e);
+            throw new IllegalStateException("interrupted while " + waitingFor, e);
         }
         catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {

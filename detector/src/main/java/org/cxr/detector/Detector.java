@@ -183,7 +183,6 @@ public final class Detector
 
     private List<DetectionResult> detectAll(List<DecodedImage> images, Thresholds thresholds, long start)
     {
-        requireNonNull(thresholds, "thresholds");
         List<PreparedImage> prepared = new ArrayList<>(images.size());
         for (DecodedImage image : images) {
             prepared.add(prepare(image));

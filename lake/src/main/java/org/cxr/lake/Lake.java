@@ -89,9 +89,10 @@ public final class Lake
         Optional<ImageRecord> known = database(NOT_STORED, () -> reader.image(sha256));
         String key = known.map(ImageRecord::objectKey).orElseGet(() -> ObjectKeys.image(sha256, mediaType));
         // An image with a committed row has its object: the row is written only after the object, and the sweeper never
-        // deletes an object that has one, so a known image needs no round trip to the store (an object removed behind the
-        // lake's back is counted by the data mart's export among its skipped images, not quietly put back). An object without a row may be an orphan that the sweeper is about
-        // to delete: writing it again renews its last-modified time, which puts it back in the grace period.
+        // deletes an object that has one, so a known image needs no round trip to the store (an object removed behind
+        // the lake's back is counted by the data mart's export among its skipped images, not quietly put back). An
+        // object without a row may be an orphan that the sweeper is about to delete: writing it again renews its
+        // last-modified time, which puts it back in the grace period.
         try {
             if (known.isEmpty()) {
                 store.put(key, bytes, mediaType.mimeType());

@@ -26,9 +26,9 @@ import static java.util.Objects.requireNonNull;
 /** The users table and their roles, in the lake's database. Passwords arrive here already hashed. */
 public final class Accounts
 {
-    private static final String SELECT_USERS = "SELECT u.id, u.username, u.password_hash, u.enabled, u.created_at, u.locked_until FROM app_user u";
-    private static final String SELECT_USERS_WITH_ROLES = "SELECT u.id, u.username, u.password_hash, u.enabled, u.created_at, u.locked_until, r.role"
-            + " FROM app_user u LEFT JOIN app_user_role r ON r.user_id = u.id";
+    private static final String USER_COLUMNS = "u.id, u.username, u.password_hash, u.enabled, u.created_at, u.locked_until";
+    private static final String SELECT_USERS = "SELECT " + USER_COLUMNS + " FROM app_user u";
+    private static final String SELECT_USERS_WITH_ROLES = "SELECT " + USER_COLUMNS + ", r.role FROM app_user u LEFT JOIN app_user_role r ON r.user_id = u.id";
 
     private final Database database;
     private final Clock clock;
