@@ -5,6 +5,8 @@ import org.cxr.lake.errors.InvalidInputException;
 import org.cxr.lake.errors.ConflictException;
 import org.cxr.lake.sql.Database;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 
@@ -28,7 +30,9 @@ public final class Accounts
 {
     private static final String USER_COLUMNS = "u.id, u.username, u.password_hash, u.enabled, u.created_at, u.locked_until";
     private static final String SELECT_USERS = "SELECT " + USER_COLUMNS + " FROM app_user u";
-    private static final String SELECT_USERS_WITH_ROLES = "SELECT " + USER_COLUMNS + ", r.role FROM app_user u LEFT JOIN app_user_role r ON r.user_id = u.id";
+    /** What a query over {@code app_user u LEFT JOIN app_user_role r} selects for {@link #single} to read its user. */
+    static final String ACCOUNT_COLUMNS = USER_COLUMNS + ", r.role";
+    private static final String SELECT_USERS_WITH_ROLES = "SELECT " + ACCOUNT_COLUMNS + " FROM app_user u LEFT JOIN app_user_role r ON r.user_id = u.id";
 
     private final Database database;
     private final Clock clock;
@@ -49,18 +53,34 @@ public final class Accounts
 
     public Optional<Credentials> credentials(String username)
     {
-        // One query with the roles joined: every API request signs in through here, so a second round trip counts.
+        return single(database.jdbc().sql(SELECT_USERS_WITH_ROLES + " WHERE u.username = :username").param("username", username), (resultSet, row) -> true)
+                .map(Found::credentials);
+    }
+
+    /** A user read by {@link #single}, with what the query's caller read from the same row. */
+    record Found<T>(Credentials credentials, T extra) {}
+
+    /**
+     * The one user in the rows of {@code query}, which selects {@link #ACCOUNT_COLUMNS} (a row per role), and what
+     * {@code extra} reads from its first row. The roles come in the same query: every API request signs in through
+     * here, so a second round trip counts.
+     */
+    <T> Optional<Found<T>> single(JdbcClient.StatementSpec query, RowMapper<T> extra)
+    {
         Map<Row, Set<Role>> found = new LinkedHashMap<>();
-        database.jdbc().sql(SELECT_USERS_WITH_ROLES + " WHERE u.username = :username")
-                .param("username", username)
-                .query(resultSet -> {
-                    Set<Role> roles = found.computeIfAbsent(row(resultSet), any -> EnumSet.noneOf(Role.class));
-                    String role = resultSet.getString("role");
-                    if (role != null) {
-                        roles.add(Role.valueOf(role));
-                    }
-                });
-        return found.entrySet().stream().findFirst().map(entry -> new Credentials(entry.getKey().account(entry.getValue()), entry.getKey().passwordHash()));
+        List<T> extras = new java.util.ArrayList<>(1);
+        query.query(resultSet -> {
+            Set<Role> roles = found.computeIfAbsent(row(resultSet), any -> EnumSet.noneOf(Role.class));
+            if (extras.isEmpty()) {
+                extras.add(extra.mapRow(resultSet, 0));
+            }
+            String role = resultSet.getString("role");
+            if (role != null) {
+                roles.add(Role.valueOf(role));
+            }
+        });
+        return found.entrySet().stream().findFirst()
+                .map(entry -> new Found<>(new Credentials(entry.getKey().account(entry.getValue()), entry.getKey().passwordHash()), extras.get(0)));
     }
 
     public Optional<Account> find(String username)

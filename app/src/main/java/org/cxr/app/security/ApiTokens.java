@@ -78,15 +78,13 @@ public final class ApiTokens
         if (token == null || !token.startsWith(PREFIX) || token.length() > 200) {
             return Optional.empty();
         }
-        Optional<Owner> owner = database.jdbc().sql("""
-                        SELECT t.id, u.username FROM api_token t JOIN app_user u ON u.id = t.user_id
+        // The token, its owner and the owner's roles in one round trip: every request with a token signs in here.
+        Optional<Accounts.Found<Long>> owner = accounts.single(database.jdbc().sql("SELECT t.id AS token_id, " + Accounts.ACCOUNT_COLUMNS + """
+                         FROM api_token t JOIN app_user u ON u.id = t.user_id LEFT JOIN app_user_role r ON r.user_id = u.id
                         WHERE t.token_sha256 = :hash AND t.revoked_at IS NULL AND u.enabled = TRUE
-                        """)
-                .param("hash", sha256(token))
-                .query((resultSet, row) -> new Owner(resultSet.getLong("id"), resultSet.getString("username")))
-                .optional();
-        owner.ifPresent(o -> touch(o.tokenId()));
-        return owner.flatMap(o -> accounts.find(o.username()));
+                        """).param("hash", sha256(token)), (resultSet, row) -> resultSet.getLong("token_id"));
+        owner.ifPresent(o -> touch(o.extra()));
+        return owner.map(o -> o.credentials().account());
     }
 
     public List<TokenInfo> list(Account owner)
@@ -131,6 +129,4 @@ public final class ApiTokens
             throw new IllegalStateException("every Java has SHA-256", e);
         }
     }
-
-    private record Owner(long tokenId, String username) {}
 }

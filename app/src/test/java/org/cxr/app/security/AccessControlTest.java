@@ -228,6 +228,17 @@ class AccessControlTest
     }
 
     @Test
+    void aTokenSignsInWithEveryRoleOfItsOwnerAndNoOther()
+            throws Exception
+    {
+        String cy = TestUsers.bearer(port, "cy", "uploader", "data-engineer");
+        String dee = TestUsers.bearer(port, "dee", "radiologist");
+
+        assertThat(TestUsers.json(get("/api/v1/me", cy)).get("roles").toString()).isEqualTo("[\"DATA_ENGINEER\",\"UPLOADER\"]");
+        assertThat(TestUsers.json(get("/api/v1/me", dee)).get("roles").toString()).isEqualTo("[\"RADIOLOGIST\"]");
+    }
+
+    @Test
     void aRevokedTokenAndADisabledUserAreRefused()
             throws Exception
     {
