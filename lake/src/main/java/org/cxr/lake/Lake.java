@@ -71,23 +71,34 @@ public final class Lake
     public IngestResult ingest(Upload upload, NewInference inference, Consumer<IngestResult> alsoInTransaction)
     {
         requireNonNull(upload, "upload");
-        return ingest(stage(upload.bytes(), upload.mediaType()), upload.originalFileName(), upload.width(), upload.height(), inference, alsoInTransaction);
+        return ingest(stage(identify(upload.bytes()), upload.bytes(), upload.mediaType()), upload.originalFileName(), upload.width(), upload.height(), inference, alsoInTransaction);
     }
 
     /**
-     * The first half of an ingest: the bytes hashed and in the object store (written unless the lake has them), no
+     * An upload's bytes identified: their SHA-256, and the image's row if the lake already has them. It stores
+     * nothing, so it can run before the file is known to be an image, while it decodes.
+     */
+    public IdentifiedImage identify(byte[] bytes)
+    {
+        requireNonNull(bytes, "bytes");
+        String sha256 = ContentHash.sha256(bytes);
+        return new IdentifiedImage(sha256, database(NOT_STORED, () -> reader.image(sha256)));
+    }
+
+    /**
+     * The first half of an ingest: the identified bytes in the object store (written unless the lake has them), no
      * metadata yet. It needs nothing the detector finds, so it can run while the detector works. An object staged but
      * never ingested (the upload was refused after all, or the server stopped) has no row, so readers never see it,
      * and {@code OrphanSweeper} deletes it after its grace period.
      */
-    public StagedImage stage(byte[] bytes, MediaType mediaType)
+    public StagedImage stage(IdentifiedImage identified, byte[] bytes, MediaType mediaType)
     {
+        requireNonNull(identified, "identified");
         requireNonNull(bytes, "bytes");
         requireNonNull(mediaType, "mediaType");
-        String sha256 = ContentHash.sha256(bytes);
+        Optional<ImageRecord> known = identified.known();
         // The key of an image the lake already has is the one in its row, whatever media type this upload claims.
-        Optional<ImageRecord> known = database(NOT_STORED, () -> reader.image(sha256));
-        String key = known.map(ImageRecord::objectKey).orElseGet(() -> ObjectKeys.image(sha256, mediaType));
+        String key = known.map(ImageRecord::objectKey).orElseGet(() -> ObjectKeys.image(identified.sha256(), mediaType));
         // An image with a committed row has its object: the row is written only after the object, and the sweeper never
         // deletes an object that has one, so a known image needs no round trip to the store (an object removed behind
         // the lake's back is counted by the data mart's export among its skipped images, not quietly put back). An
@@ -101,7 +112,7 @@ public final class Lake
         catch (UnavailableException e) {
             throw new UnavailableException("The image store is unavailable; the upload was not stored. Try again shortly.", e);
         }
-        return new StagedImage(sha256, key, mediaType, bytes.length, known);
+        return new StagedImage(identified.sha256(), key, mediaType, bytes.length, known);
     }
 
     /**

@@ -12,6 +12,7 @@ import org.cxr.detector.Thresholds;
 import org.cxr.detector.postprocess.DetectionFilter;
 import org.cxr.imaging.DecodedImage;
 import org.cxr.imaging.ImageRejectedException;
+import org.cxr.lake.IdentifiedImage;
 import org.cxr.lake.IngestResult;
 import org.cxr.lake.Lake;
 import org.cxr.lake.MediaType;
@@ -118,12 +119,14 @@ public class InferenceService
         Thresholds thresholds = thresholds(request.confidence(), request.nmsIou());
         try (DetectionBatcher.Ticket ticket = batcher.expect()) {
             long start = System.nanoTime();
+            // Hashing and the look-up of the image store nothing: they run while the file decodes.
+            CompletableFuture<IdentifiedImage> identified = CompletableFuture.supplyAsync(() -> lake.identify(bytes), storing);
             // Upright, with the model's intensities, and for a large image at reduced size: what the model needs, no more.
             // A file the decoder refuses is refused here, before anything is stored.
             DecodedImage image = detector.decodeForDetection(bytes);
-            // Hashing and the object's write need nothing the model finds: they run while it works. The object has no
-            // row until the transaction below, so readers never see it before it is complete.
-            CompletableFuture<StagedImage> staged = CompletableFuture.supplyAsync(() -> lake.stage(bytes, actual), storing);
+            // The object's write needs nothing the model finds: it runs while the model works. The object has no row
+            // until the transaction below, so readers never see it before it is complete.
+            CompletableFuture<StagedImage> staged = identified.thenApplyAsync(found -> lake.stage(found, bytes, actual), storing);
             // One run with a low floor and no suppression gives the page its candidates; the stored result is those
             // candidates filtered with the caller's thresholds.
             DetectionResult loose = batcher.detect(image, new Thresholds(Math.min(CANDIDATE_FLOOR, thresholds.confidence()), 1.0));
