@@ -86,20 +86,20 @@ public final class Preprocessor
         int[] columnStart = new int[outW];
         int[] columnEnd = new int[outW];
         for (int ox = 0; ox < outW; ox++) {
-            columnStart[ox] = (int) ((long) ox * sourceWidth / outW);
-            columnEnd[ox] = (int) (((long) (ox + 1) * sourceWidth + outW - 1) / outW);
+            columnStart[ox] = windowStart(ox, sourceWidth, outW);
+            columnEnd[ox] = windowEnd(ox, sourceWidth, outW);
         }
         int span = 1;
         for (int oy = 0; oy < outH; oy++) {
-            span = Math.max(span, rowEnd(oy, sourceHeight, outH) - rowStart(oy, sourceHeight, outH));
+            span = Math.max(span, windowEnd(oy, sourceHeight, outH) - windowStart(oy, sourceHeight, outH));
         }
         // Source row y, reduced to outW columns, is at (y % span) * outW once y <= reduced.
         float[] ring = new float[span * outW];
         int reduced = -1;
         float[] sums = new float[outW];
         for (int oy = 0; oy < outH; oy++) {
-            int start = rowStart(oy, sourceHeight, outH);
-            int end = rowEnd(oy, sourceHeight, outH);
+            int start = windowStart(oy, sourceHeight, outH);
+            int end = windowEnd(oy, sourceHeight, outH);
             for (; reduced < end - 1; reduced++) {
                 reduceRow(source, (reduced + 1) * sourceWidth, columnStart, columnEnd, ring, ((reduced + 1) % span) * outW);
             }
@@ -129,13 +129,15 @@ public final class Preprocessor
         }
     }
 
-    private static int rowStart(int oy, int sourceHeight, int outH)
+    /** The first source pixel of output pixel {@code i}'s pooling window, along one axis of {@code in} to {@code out}. */
+    private static int windowStart(int i, int in, int out)
     {
-        return (int) ((long) oy * sourceHeight / outH);
+        return (int) ((long) i * in / out);
     }
 
-    private static int rowEnd(int oy, int sourceHeight, int outH)
+    /** One past the last source pixel of output pixel {@code i}'s pooling window. */
+    private static int windowEnd(int i, int in, int out)
     {
-        return (int) (((long) (oy + 1) * sourceHeight + outH - 1) / outH);
+        return (int) (((long) (i + 1) * in + out - 1) / out);
     }
 }
