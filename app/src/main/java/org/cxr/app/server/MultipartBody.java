@@ -25,6 +25,9 @@ import static java.util.Objects.requireNonNull;
 final class MultipartBody
 {
     private static final byte[] HEADERS_END = {'\r', '\n', '\r', '\n'};
+    private static final byte[] LINE_END = {'\r', '\n'};
+    private static final byte[] DASHES = {'-', '-'};
+    private static final Search HEADERS_SEARCH = new Search(HEADERS_END);
 
     private MultipartBody() {}
 
@@ -73,13 +76,13 @@ final class MultipartBody
         List<Part> parts = new ArrayList<>();
         int seen = 0;
         while (true) {
-            if (startsWith(body, position, new byte[] {'-', '-'})) {
+            if (startsWith(body, position, DASHES)) {
                 return List.copyOf(parts);
             }
             while (position < body.length && (body[position] == ' ' || body[position] == '\t')) {
                 position++;
             }
-            if (!startsWith(body, position, new byte[] {'\r', '\n'})) {
+            if (!startsWith(body, position, LINE_END)) {
                 throw new MultipartException("A boundary is not followed by a line break or the closing dashes");
             }
             position += 2;
@@ -88,13 +91,13 @@ final class MultipartBody
             }
             int headersEnd;
             int contentStart;
-            if (startsWith(body, position, new byte[] {'\r', '\n'})) {
+            if (startsWith(body, position, LINE_END)) {
                 // A part without headers.
                 headersEnd = position;
                 contentStart = position + 2;
             }
             else {
-                headersEnd = indexOf(body, HEADERS_END, position, (int) Math.min(body.length, (long) position + limits.maxHeaderBytes() + HEADERS_END.length));
+                headersEnd = HEADERS_SEARCH.in(body, position, (int) Math.min(body.length, (long) position + limits.maxHeaderBytes() + HEADERS_END.length));
                 if (headersEnd < 0) {
                     throw new MultipartException("A part's headers do not end within " + limits.maxHeaderBytes() + " bytes");
                 }
@@ -156,17 +159,6 @@ final class MultipartBody
     private static boolean startsWith(byte[] body, int at, byte[] prefix)
     {
         return at + prefix.length <= body.length && Arrays.equals(body, at, at + prefix.length, prefix, 0, prefix.length);
-    }
-
-    /** Where {@code pattern} first occurs in {@code body} from {@code from}, ending before {@code to}; -1 if it does not. */
-    private static int indexOf(byte[] body, byte[] pattern, int from, int to)
-    {
-        for (int i = from; i + pattern.length <= to; i++) {
-            if (body[i] == pattern[0] && startsWith(body, i, pattern)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Horspool's search for one pattern: after a mismatch it moves by how far the window's last byte is from the pattern's end. */
