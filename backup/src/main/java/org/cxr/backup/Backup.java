@@ -1,11 +1,16 @@
 package org.cxr.backup;
 
+import org.cxr.backup.RowShapes.Detection;
+import org.cxr.lake.BoxRecord;
 import org.cxr.lake.ImageRecord;
+import org.cxr.lake.InferenceRecord;
 import org.cxr.lake.LakeRows;
 import org.cxr.lake.LakeRows.ReviewOfImage;
 import org.cxr.lake.LakeRows.SettledReviews;
 import org.cxr.lake.LakeRows.Table;
 import org.cxr.lake.ModelVersion;
+import org.cxr.lake.ReviewBoxRecord;
+import org.cxr.lake.ReviewRecord;
 import org.cxr.lake.StoredInference;
 import org.cxr.lake.StoredReview;
 import org.cxr.lake.pipeline.Watermark;
@@ -229,8 +234,8 @@ public final class Backup
 
     private List<ManifestFile> writeImages(DayRange day, RunPlan plan, Path workDirectory)
     {
-        try (PartitionWriter writer = partition(Dataset.IMAGES, Optional.of(day.date()), plan, workDirectory)) {
-            forEachImage(day, row -> writer.write(AvroRows.image(row)));
+        try (PartitionWriter<ImageRecord> writer = partition(Dataset.IMAGES, RowShapes.IMAGE, Optional.of(day.date()), plan, workDirectory)) {
+            forEachImage(day, writer::write);
             return checkRows(day, writer.finish());
         }
     }
@@ -238,13 +243,13 @@ public final class Backup
     private List<ManifestFile> writeInferences(DayRange day, RunPlan plan, Path workDirectory)
     {
         Optional<LocalDate> date = Optional.of(day.date());
-        try (PartitionWriter inferenceWriter = partition(Dataset.INFERENCES, date, plan, workDirectory);
-                PartitionWriter boxWriter = partition(Dataset.PREDICTED_BOXES, date, plan, workDirectory);
-                PartitionWriter detectionWriter = partition(Dataset.DETECTIONS, date, plan, workDirectory)) {
+        try (PartitionWriter<InferenceRecord> inferenceWriter = partition(Dataset.INFERENCES, RowShapes.INFERENCE, date, plan, workDirectory);
+                PartitionWriter<BoxRecord> boxWriter = partition(Dataset.PREDICTED_BOXES, RowShapes.BOX, date, plan, workDirectory);
+                PartitionWriter<Detection> detectionWriter = partition(Dataset.DETECTIONS, RowShapes.DETECTION, date, plan, workDirectory)) {
             forEachInference(day, stored -> {
-                inferenceWriter.write(AvroRows.inference(stored.inference()));
-                stored.boxes().forEach(box -> boxWriter.write(AvroRows.box(box)));
-                AvroRows.detections(stored).forEach(detectionWriter::write);
+                inferenceWriter.write(stored.inference());
+                stored.boxes().forEach(boxWriter::write);
+                Detection.of(stored).forEach(detectionWriter::write);
             });
             List<ManifestFile> files = new ArrayList<>(checkRows(day, inferenceWriter.finish()));
             files.addAll(boxWriter.finish());
@@ -256,11 +261,11 @@ public final class Backup
     private List<ManifestFile> writeReviews(DayRange day, RunPlan plan, Path workDirectory)
     {
         Optional<LocalDate> date = Optional.of(day.date());
-        try (PartitionWriter reviewWriter = partition(Dataset.REVIEWS, date, plan, workDirectory);
-                PartitionWriter boxWriter = partition(Dataset.REVIEW_BOXES, date, plan, workDirectory)) {
+        try (PartitionWriter<ReviewRecord> reviewWriter = partition(Dataset.REVIEWS, RowShapes.REVIEW, date, plan, workDirectory);
+                PartitionWriter<ReviewBoxRecord> boxWriter = partition(Dataset.REVIEW_BOXES, RowShapes.REVIEW_BOX, date, plan, workDirectory)) {
             forEachReview(day, stored -> {
-                reviewWriter.write(AvroRows.review(stored.review()));
-                stored.boxes().forEach(box -> boxWriter.write(AvroRows.reviewBox(box)));
+                reviewWriter.write(stored.review());
+                stored.boxes().forEach(boxWriter::write);
             });
             List<ManifestFile> files = new ArrayList<>(checkRows(day, reviewWriter.finish()));
             files.addAll(boxWriter.finish());
@@ -270,10 +275,8 @@ public final class Backup
 
     private List<ManifestFile> writeModels(RunPlan plan, Path workDirectory)
     {
-        try (PartitionWriter writer = partition(Dataset.MODEL_VERSIONS, Optional.empty(), plan, workDirectory)) {
-            for (ModelVersion model : rows.models()) {
-                writer.write(AvroRows.modelVersion(model));
-            }
+        try (PartitionWriter<ModelVersion> writer = partition(Dataset.MODEL_VERSIONS, RowShapes.MODEL_VERSION, Optional.empty(), plan, workDirectory)) {
+            rows.models().forEach(writer::write);
             return writer.finish();
         }
     }
@@ -320,9 +323,9 @@ public final class Backup
         return new Manifest(Manifest.FORMAT_VERSION, plan.runId(), clock.instant(), plan.from(), plan.to(), counts, files);
     }
 
-    private PartitionWriter partition(Dataset dataset, Optional<LocalDate> date, RunPlan plan, Path workDirectory)
+    private <T> PartitionWriter<T> partition(Dataset dataset, RowShape<T> shape, Optional<LocalDate> date, RunPlan plan, Path workDirectory)
     {
-        return new PartitionWriter(dataset, date, plan.runId(), plan.maxRowsPerFile(), layout, store, workDirectory, faults);
+        return new PartitionWriter<>(dataset, shape, date, plan.runId(), plan.maxRowsPerFile(), layout, store, workDirectory, faults);
     }
 
     private TableScan scan(Table table, long afterId, long lastId, Optional<Instant> stopAt)

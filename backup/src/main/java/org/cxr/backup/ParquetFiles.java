@@ -1,16 +1,17 @@
 package org.cxr.backup;
 
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 
@@ -22,13 +23,13 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Parquet through parquet-avro on plain files and byte arrays: no Hadoop file system is involved, only the few Hadoop
- * classes the Parquet writer still loads.
+ * Parquet on plain files and byte arrays, written by the datasets' {@link RowShape}s and read through parquet-avro: no
+ * Hadoop file system is involved, only the few Hadoop classes the Parquet writer still loads.
  */
 final class ParquetFiles
 {
     // parquet-avro keeps the Avro schema it wrote with in the footer; a reader compares it with the dataset's.
-    private static final String AVRO_SCHEMA_KEY = "parquet.avro.schema";
+    private static final String AVRO_SCHEMA_KEY = RowWriteSupport.AVRO_SCHEMA_KEY;
     private static final long ROW_GROUP_BYTES = 32L * 1024 * 1024;
     /**
      * Columns whose values hardly repeat (ids, hashes, keys, times, scores, coordinates): a dictionary of them grows
@@ -53,19 +54,17 @@ final class ParquetFiles
         return conf;
     }
 
-    static ParquetWriter<GenericRecord> writer(Path file, Schema schema)
+    static <T> ParquetWriter<T> writer(Path file, Dataset dataset, RowShape<T> shape)
     {
         try {
-            AvroParquetWriter.Builder<GenericRecord> builder = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file));
-            for (Schema.Field field : schema.getFields()) {
+            Builder<T> builder = new Builder<>(file, new RowWriteSupport<>(dataset, shape));
+            for (Schema.Field field : dataset.schema().getFields()) {
                 if (WITHOUT_DICTIONARY.contains(field.name())) {
                     builder.withDictionaryEncoding(field.name(), false);
                 }
             }
             return builder
                     .withConf(writing())
-                    .withDataModel(GenericData.get())
-                    .withSchema(schema)
                     .withCompressionCodec(CompressionCodecName.ZSTD)
                     .withRowGroupSize(ROW_GROUP_BYTES)
                     .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
@@ -99,4 +98,34 @@ final class ParquetFiles
     }
 
     record Footer(long rows, Optional<Schema> avroSchema) {}
+
+    private static final class Builder<T>
+            extends ParquetWriter.Builder<T, Builder<T>>
+    {
+        private final WriteSupport<T> writeSupport;
+
+        Builder(Path file, WriteSupport<T> writeSupport)
+        {
+            super(new LocalOutputFile(file));
+            this.writeSupport = writeSupport;
+        }
+
+        @Override
+        protected Builder<T> self()
+        {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<T> getWriteSupport(Configuration configuration)
+        {
+            return writeSupport;
+        }
+
+        @Override
+        protected WriteSupport<T> getWriteSupport(ParquetConfiguration configuration)
+        {
+            return writeSupport;
+        }
+    }
 }

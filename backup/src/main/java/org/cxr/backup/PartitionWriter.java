@@ -21,10 +21,11 @@ import static java.util.Objects.requireNonNull;
  * a file may hold (and a new part begins) or the date is done. Which rows go into which part depends only on the rows
  * and their order, so a retry of the run writes the same parts under the same keys.
  */
-public final class PartitionWriter
+public final class PartitionWriter<T>
         implements AutoCloseable
 {
     private final Dataset dataset;
+    private final RowShape<T> shape;
     private final Optional<LocalDate> date;
     private final String runId;
     private final int maxRowsPerFile;
@@ -35,21 +36,25 @@ public final class PartitionWriter
     private final List<ManifestFile> uploaded = new ArrayList<>();
 
     private Path file;
-    private ParquetWriter<GenericRecord> writer;
+    private ParquetWriter<T> writer;
     private long rows;
 
     /**
-     * For another engine's {@link Backup.RunWriter}: the rows of one dataset and date (empty for a snapshot), in the
-     * order the backup writes them, into the parts of the run under the backup's {@code prefix}.
+     * For another engine's {@link Backup.RunWriter}: the Avro records ({@link AvroRows}) of one dataset and date (empty
+     * for a snapshot), in the order the backup writes them, into the parts of the run under the backup's {@code
+     * prefix}. The files are the bytes the backup itself writes of the same rows.
      */
-    public PartitionWriter(Dataset dataset, Optional<LocalDate> date, String runId, int maxRowsPerFile, String prefix, ObjectStore store, Path workDirectory)
+    public static PartitionWriter<GenericRecord> ofRecords(Dataset dataset, Optional<LocalDate> date, String runId, int maxRowsPerFile, String prefix, ObjectStore store,
+            Path workDirectory)
     {
-        this(dataset, date, runId, maxRowsPerFile, new BackupLayout(prefix), store, workDirectory, Faults.NONE);
+        return new PartitionWriter<>(dataset, RowShapes.records(dataset.schema()), date, runId, maxRowsPerFile, new BackupLayout(prefix), store, workDirectory, Faults.NONE);
     }
 
-    PartitionWriter(Dataset dataset, Optional<LocalDate> date, String runId, int maxRowsPerFile, BackupLayout layout, ObjectStore store, Path workDirectory, Faults faults)
+    PartitionWriter(Dataset dataset, RowShape<T> shape, Optional<LocalDate> date, String runId, int maxRowsPerFile, BackupLayout layout, ObjectStore store, Path workDirectory,
+            Faults faults)
     {
         this.dataset = requireNonNull(dataset, "dataset");
+        this.shape = requireNonNull(shape, "shape");
         this.date = requireNonNull(date, "date");
         this.runId = requireNonNull(runId, "runId");
         this.maxRowsPerFile = maxRowsPerFile;
@@ -59,15 +64,15 @@ public final class PartitionWriter
         this.faults = requireNonNull(faults, "faults");
     }
 
-    public void write(GenericRecord record)
+    public void write(T row)
     {
         try {
             if (writer == null) {
                 file = Files.createTempFile(workDirectory, "cxr-backup-", ".parquet");
-                writer = ParquetFiles.writer(file, dataset.schema());
+                writer = ParquetFiles.writer(file, dataset, shape);
                 rows = 0;
             }
-            writer.write(record);
+            writer.write(row);
             rows++;
             if (rows == maxRowsPerFile) {
                 upload();

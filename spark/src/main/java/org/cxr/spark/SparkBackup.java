@@ -129,7 +129,7 @@ final class SparkBackup
         }
 
         // The model table is small and whole in every run: the driver writes it as the single-machine backup does.
-        try (PartitionWriter writer = new PartitionWriter(Dataset.MODEL_VERSIONS, Optional.empty(), plan.runId(), plan.maxRowsPerFile(), settings.backupPrefix(), store,
+        try (PartitionWriter<GenericRecord> writer = PartitionWriter.ofRecords(Dataset.MODEL_VERSIONS, Optional.empty(), plan.runId(), plan.maxRowsPerFile(), settings.backupPrefix(), store,
                 Path.of(System.getProperty("java.io.tmpdir")))) {
             for (ModelVersion model : new LakeRows(database).models()) {
                 writer.write(AvroRows.modelVersion(model));
@@ -288,7 +288,7 @@ final class SparkBackup
             }
             Path work = Path.of(System.getProperty("java.io.tmpdir"));
             try (ObjectStore store = stores.objectStore()) {
-                PartitionWriter writer = null;
+                PartitionWriter<GenericRecord> writer = null;
                 Dataset dataset = null;
                 Integer day = null;
                 GenericDatumReader<GenericRecord> reader = null;
@@ -304,7 +304,7 @@ final class SparkBackup
                             }
                             dataset = rowDataset;
                             day = rowDay;
-                            writer = new PartitionWriter(dataset, Optional.of(LocalDate.ofEpochDay(day)), runId, maxRowsPerFile, prefix, store, work);
+                            writer = PartitionWriter.ofRecords(dataset, Optional.of(LocalDate.ofEpochDay(day)), runId, maxRowsPerFile, prefix, store, work);
                             reader = new GenericDatumReader<>(dataset.schema());
                         }
                         decoder = DecoderFactory.get().binaryDecoder((byte[]) row.get(4), decoder);
@@ -321,7 +321,7 @@ final class SparkBackup
             return written.iterator();
         }
 
-        private void finish(PartitionWriter writer, Dataset dataset, int day, List<Row> written)
+        private void finish(PartitionWriter<GenericRecord> writer, Dataset dataset, int day, List<Row> written)
         {
             List<ManifestFile> files = writer.finish();
             for (int part = 0; part < files.size(); part++) {
