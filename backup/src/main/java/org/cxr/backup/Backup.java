@@ -26,7 +26,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -143,12 +145,13 @@ public final class Backup
             store.delete(layout.manifest(runId));
         }
 
-        RunPlan plan = plan(runId, from, start, stored);
+        Map<Table, TableScan> scanned = new EnumMap<>(Table.class);
+        RunPlan plan = plan(runId, from, start, stored, scanned);
         if (plan.isEmpty()) {
             log.info("Backup: nothing new after {}", from);
             return BackupResult.nothingNew(from);
         }
-        List<ManifestFile> files = engine.isPresent() ? engine.get().write(plan) : write(plan);
+        List<ManifestFile> files = engine.isPresent() ? engine.get().write(plan) : write(plan, scanned);
         Manifest manifest = manifest(plan, files);
         faults.beforeVerification(manifest);
         verifier.verify(manifest);
@@ -156,7 +159,8 @@ public final class Backup
         return commit(manifest, false);
     }
 
-    private RunPlan plan(String runId, Watermark from, Instant start, Optional<Manifest> unverified)
+    /** The run's plan: stored by an earlier attempt, or made now, in which case its tables' scans are kept in {@code scanned}. */
+    private RunPlan plan(String runId, Watermark from, Instant start, Optional<Manifest> unverified, Map<Table, TableScan> scanned)
     {
         Optional<RunPlan> planned = store.get(layout.plan(runId)).map(json -> Json.read(json, RunPlan.class, "plan " + layout.plan(runId)));
         if (planned.isPresent()) {
@@ -168,21 +172,25 @@ public final class Backup
         }
         RunPlan plan = unverified
                 .map(manifest -> new RunPlan(runId, start, manifest.createdAt(), manifest.watermarkFrom(), manifest.watermarkTo(), options.maxRowsPerFile()))
-                .orElseGet(() -> newPlan(runId, from, start));
+                .orElseGet(() -> newPlan(runId, from, start, scanned));
         if (!plan.isEmpty()) {
             store.put(layout.plan(runId), Json.write(plan), BackupLayout.JSON_MEDIA_TYPE);
         }
         return plan;
     }
 
-    private RunPlan newPlan(String runId, Watermark from, Instant start)
+    private RunPlan newPlan(String runId, Watermark from, Instant start, Map<Table, TableScan> scanned)
     {
         // Ids are handed out when a transaction inserts, but it may commit after one with a higher id: only rows old
         // enough that every transaction of their time has committed are taken, and the range ends before the first
         // row that is too young, so that no row can later appear below the new watermark.
         Instant cutoff = start.minus(options.settleDelay());
-        long lastImage = scan(Table.IMAGE, from.imageId(), Long.MAX_VALUE, Optional.of(cutoff)).lastId();
-        long lastInference = scan(Table.INFERENCE, from.inferenceId(), Long.MAX_VALUE, Optional.of(cutoff)).lastId();
+        TableScan images = scan(Table.IMAGE, from.imageId(), Long.MAX_VALUE, Optional.of(cutoff));
+        TableScan inferences = scan(Table.INFERENCE, from.inferenceId(), Long.MAX_VALUE, Optional.of(cutoff));
+        scanned.put(Table.IMAGE, images);
+        scanned.put(Table.INFERENCE, inferences);
+        long lastImage = images.lastId();
+        long lastInference = inferences.lastId();
         long lastReview = lastReview(from.reviewId(), lastInference, cutoff);
         return new RunPlan(runId, start, cutoff, from, new Watermark(lastImage, lastInference, lastReview), options.maxRowsPerFile());
     }
@@ -215,17 +223,17 @@ public final class Backup
      * time, and their files are listed in the manifest's order whatever order they finish in. A failed task cancels
      * the others; the run is then done again as a whole.
      */
-    private List<ManifestFile> write(RunPlan plan)
+    private List<ManifestFile> write(RunPlan plan, Map<Table, TableScan> scanned)
     {
         Path workDirectory = options.workDirectory().orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir")));
         List<Callable<List<ManifestFile>>> tasks = new ArrayList<>();
-        for (DayRange day : scan(Table.IMAGE, plan.from().imageId(), plan.to().imageId(), Optional.empty()).days()) {
+        for (DayRange day : days(scanned, Table.IMAGE, plan.from().imageId(), plan.to().imageId())) {
             tasks.add(() -> writeImages(day, plan, workDirectory));
         }
-        for (DayRange day : scan(Table.INFERENCE, plan.from().inferenceId(), plan.to().inferenceId(), Optional.empty()).days()) {
+        for (DayRange day : days(scanned, Table.INFERENCE, plan.from().inferenceId(), plan.to().inferenceId())) {
             tasks.add(() -> writeInferences(day, plan, workDirectory));
         }
-        for (DayRange day : scan(Table.REVIEW, plan.from().reviewId(), plan.to().reviewId(), Optional.empty()).days()) {
+        for (DayRange day : days(scanned, Table.REVIEW, plan.from().reviewId(), plan.to().reviewId())) {
             tasks.add(() -> writeReviews(day, plan, workDirectory));
         }
         tasks.add(() -> writeModels(plan, workDirectory));
@@ -326,6 +334,19 @@ public final class Backup
     private <T> PartitionWriter<T> partition(Dataset dataset, RowShape<T> shape, Optional<LocalDate> date, RunPlan plan, Path workDirectory)
     {
         return new PartitionWriter<>(dataset, shape, date, plan.runId(), plan.maxRowsPerFile(), layout, store, workDirectory, faults);
+    }
+
+    /**
+     * The dates of a table's rows in (afterId, lastId]. The scan that planned the range found them already: every row up
+     * to its end was old enough to have committed, so a second scan would find the same rows.
+     */
+    private List<DayRange> days(Map<Table, TableScan> scanned, Table table, long afterId, long lastId)
+    {
+        TableScan planned = scanned.get(table);
+        if (planned != null && planned.lastId() == lastId) {
+            return planned.days();
+        }
+        return scan(table, afterId, lastId, Optional.empty()).days();
     }
 
     private TableScan scan(Table table, long afterId, long lastId, Optional<Instant> stopAt)

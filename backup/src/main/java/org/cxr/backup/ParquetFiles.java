@@ -68,6 +68,9 @@ final class ParquetFiles
                     .withCompressionCodec(CompressionCodecName.ZSTD)
                     .withRowGroupSize(ROW_GROUP_BYTES)
                     .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                    // Parquet's size statistics (bytes per column, histograms of levels) serve query planners that no
+                    // reader of the backup has, at a cost for every value written. Min/max statistics stay.
+                    .withSizeStatisticsEnabled(false)
                     .build();
         }
         catch (IOException e) {

@@ -21,12 +21,18 @@ final class ParquetRow
 
     private final RecordConsumer consumer;
     private final String[] names;
+    // Each string column's last value and its UTF-8 bytes: a detection repeats its image's and inference's strings in
+    // every box's row. A Binary of a string owns its bytes, so Parquet's dictionaries and statistics may keep it.
+    private final String[] lastStrings;
+    private final Binary[] lastBinaries;
     private int field;
 
     ParquetRow(RecordConsumer consumer, MessageType schema)
     {
         this.consumer = requireNonNull(consumer, "consumer");
         this.names = schema.getFields().stream().map(Type::getName).toArray(String[]::new);
+        this.lastStrings = new String[names.length];
+        this.lastBinaries = new Binary[names.length];
     }
 
     void start()
@@ -69,7 +75,11 @@ final class ParquetRow
     {
         requireNonNull(value, names[field]);
         int index = begin();
-        consumer.addBinary(Binary.fromString(value));
+        if (!value.equals(lastStrings[index])) {
+            lastStrings[index] = value;
+            lastBinaries[index] = Binary.fromString(value);
+        }
+        consumer.addBinary(lastBinaries[index]);
         return finish(index);
     }
 

@@ -12,6 +12,7 @@ import org.cxr.lake.Lake;
 import org.cxr.lake.sql.Database;
 import org.cxr.lake.embedded.EmbeddedPostgres;
 import org.cxr.lake.embedded.EmbeddedS3;
+import org.cxr.lake.pipeline.Watermarks;
 import org.cxr.lake.store.ObjectStore;
 import org.cxr.lake.store.ObjectStoreConfig;
 import org.cxr.warehouse.Warehouse;
@@ -70,29 +71,32 @@ public final class PipelineBenchmark
     private final int images;
     private final int add;
     private final Set<String> stages;
+    private final int warmBackups;
     private final HeapMeter heap;
 
-    private PipelineBenchmark(Path work, int images, int add, Set<String> stages, HeapMeter heap)
+    private PipelineBenchmark(Path work, int images, int add, Set<String> stages, int warmBackups, HeapMeter heap)
     {
         this.add = add;
         this.work = requireNonNull(work, "work");
         this.images = images;
         this.stages = Set.copyOf(requireNonNull(stages, "stages"));
+        this.warmBackups = warmBackups;
         this.heap = requireNonNull(heap, "heap");
     }
 
     public static void main(String[] args)
             throws Exception
     {
-        if (args.length < 3 || args.length > 5) {
-            System.err.println("usage: PipelineBenchmark WORK_DIR IMAGES ADDRESS_FILE [STAGES [ADD]]");
+        if (args.length < 3 || args.length > 6) {
+            System.err.println("usage: PipelineBenchmark WORK_DIR IMAGES ADDRESS_FILE [STAGES [ADD [WARM_BACKUPS]]]");
             System.exit(2);
         }
         Path work = Path.of(args[0]);
         int images = Integer.parseInt(args[1].replace("_", ""));
         Properties servers = addresses(Path.of(args[2]));
         Set<String> stages = args.length >= 4 ? stages(args[3]) : STAGES;
-        int add = args.length == 5 ? Integer.parseInt(args[4].replace("_", "")) : 0;
+        int add = args.length >= 5 ? Integer.parseInt(args[4].replace("_", "")) : 0;
+        int warmBackups = args.length == 6 ? Integer.parseInt(args[5]) : 0;
         ObjectStoreConfig s3Config = ObjectStoreConfig.local(BUCKET, URI.create(servers.getProperty(PipelineServers.S3_ENDPOINT)),
                 EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
         WarehouseConfig warehouseConfig = WarehouseConfig.of(servers.getProperty(PipelineServers.WAREHOUSE_URI));
@@ -106,7 +110,7 @@ public final class PipelineBenchmark
             database.migrate();
             store.createBucketIfAbsent();
             MongoDatabase warehouse = WarehouseClients.database(mongo, warehouseConfig);
-            new PipelineBenchmark(work, images, add, stages, heap).run(database, store, warehouse, dataMartS3);
+            new PipelineBenchmark(work, images, add, stages, warmBackups, heap).run(database, store, warehouse, dataMartS3);
         }
     }
 
@@ -120,6 +124,7 @@ public final class PipelineBenchmark
         Map<String, Double> full = new LinkedHashMap<>();
         if (stages.contains("backup")) {
             full.put("backup", backup(database, store, lake));
+            warmBackups(database, store, lake);
         }
         if (stages.contains("warehouse")) {
             full.put("warehouse", warehouse(database, warehouse, lake));
@@ -166,6 +171,25 @@ public final class PipelineBenchmark
         System.out.printf(Locale.ROOT, "{\"stage\": \"%s after new uploads\", \"seconds\": %.3f, \"cpuSeconds\": %.2f, \"fullRunSeconds\": %.2f, \"fractionOfFullRun\": %.4f, "
                         + "\"peakHeapMb\": %.0f, \"result\": %s}%n",
                 stage, run.seconds(), run.cpuSeconds(), fullSeconds, run.seconds() / fullSeconds, run.peakHeapMb(), resultJson);
+    }
+
+    /**
+     * The full backup again, {@code WARM} times, in the JVM that has just run it: each forgets the stage's watermark
+     * and writes the whole lake under a prefix of its own. The first run pays for the JIT compiling the writers (on two
+     * cores, a large share of it); these runs show what the same work costs once that is done.
+     */
+    private void warmBackups(Database database, ObjectStore store, SyntheticLake.Written lake)
+    {
+        for (int run = 1; run <= warmBackups; run++) {
+            new Watermarks(database, Clock.systemUTC()).forget(Backup.STAGE);
+            BackupOptions config = BackupOptions.defaults().withSettleDelay(Duration.ZERO).withWorkDirectory(work.resolve("backup-work")).withPrefix("backups-warm-" + run + "/");
+            Measured<BackupResult> measured = measure(() -> new Backup(database, store, config, Clock.systemUTC()).run());
+            BackupResult result = measured.result();
+            long rows = result.rows().images() + result.rows().inferences() + result.rows().predictedBoxes();
+            check("warm backup", result.rows().images() == lake.images() && result.rows().predictedBoxes() == lake.boxes());
+            System.out.printf(Locale.ROOT, "{\"stage\": \"backup again, warm JVM\", \"run\": %d, \"rows\": %d, \"seconds\": %.2f, \"cpuSeconds\": %.2f, \"rowsPerSecond\": %.0f, \"peakHeapMb\": %.0f}%n",
+                    run, rows, measured.seconds(), measured.cpuSeconds(), rows / measured.seconds(), measured.peakHeapMb());
+        }
     }
 
     /** Not a stage: the lake the stages read, timed only to say how long a run of the benchmark takes. */
