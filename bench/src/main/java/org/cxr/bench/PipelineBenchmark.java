@@ -23,6 +23,7 @@ import org.cxr.warehouse.WarehouseRunResult;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.Reader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -187,8 +188,8 @@ public final class PipelineBenchmark
             BackupResult result = measured.result();
             long rows = result.rows().images() + result.rows().inferences() + result.rows().predictedBoxes();
             check("warm backup", result.rows().images() == lake.images() && result.rows().predictedBoxes() == lake.boxes());
-            System.out.printf(Locale.ROOT, "{\"stage\": \"backup again, warm JVM\", \"run\": %d, \"rows\": %d, \"seconds\": %.2f, \"cpuSeconds\": %.2f, \"rowsPerSecond\": %.0f, \"peakHeapMb\": %.0f}%n",
-                    run, rows, measured.seconds(), measured.cpuSeconds(), rows / measured.seconds(), measured.peakHeapMb());
+            System.out.printf(Locale.ROOT, "{\"stage\": \"backup again, warm JVM\", \"run\": %d, \"rows\": %d, \"seconds\": %.2f, \"cpuSeconds\": %.2f, \"jitCpuSeconds\": %.2f, \"gcCpuSeconds\": %.2f, \"stealSeconds\": %.2f, \"rowsPerSecond\": %.0f, \"peakHeapMb\": %.0f}%n",
+                    run, rows, measured.seconds(), measured.cpuSeconds(), measured.jitCpuSeconds(), measured.gcCpuSeconds(), measured.stealSeconds(), rows / measured.seconds(), measured.peakHeapMb());
         }
     }
 
@@ -291,7 +292,13 @@ public final class PipelineBenchmark
         }
     }
 
-    private record Measured<R>(R result, double seconds, double cpuSeconds, double peakHeapMb, double maxHeapAfterGcMb) {}
+    /**
+     * Of the CPU seconds, the JIT's and the collector's: on two cores they compete with the stage's own threads.
+     * {@code stealSeconds}: the time the virtual machine's host gave its cores to others meanwhile, which makes runs on
+     * the same machine differ.
+     */
+    private record Measured<R>(R result, double seconds, double cpuSeconds, double jitCpuSeconds, double gcCpuSeconds, double stealSeconds, double peakHeapMb,
+            double maxHeapAfterGcMb) {}
 
     /** Starts each stage from the same collected heap, so that no stage pays for the garbage of the one before. */
     private <R> Measured<R> measure(Supplier<R> stage)
@@ -300,24 +307,28 @@ public final class PipelineBenchmark
         heap.reset();
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
+        ProcCpu threadsStart = ProcCpu.now();
+        double stealStart = ProcCpu.machineStealSeconds();
         R result = stage.get();
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Measured<>(result, seconds, (processCpuNanos() - cpuStart) / 1e9, heap.peakMb(), heap.maxAfterGcMb());
+        ProcCpu threadsEnd = ProcCpu.now();
+        return new Measured<>(result, seconds, (processCpuNanos() - cpuStart) / 1e9, threadsEnd.jitSecondsSince(threadsStart), threadsEnd.gcSecondsSince(threadsStart),
+                ProcCpu.machineStealSeconds() - stealStart, heap.peakMb(), heap.maxAfterGcMb());
     }
 
     /** The CPU time of this JVM's threads (the stage's and the collector's), not of the servers it talks to. */
     private static long processCpuNanos()
     {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void print(String stage, long images, long inferences, long boxes, Measured<?> run, String resultJson)
     {
         long rows = images + inferences + boxes;
         System.out.printf(Locale.ROOT,
-                "{\"stage\": \"%s\", \"images\": %d, \"inferences\": %d, \"boxes\": %d, \"rows\": %d, \"seconds\": %.2f, \"cpuSeconds\": %.2f, \"rowsPerSecond\": %.0f, "
+                "{\"stage\": \"%s\", \"images\": %d, \"inferences\": %d, \"boxes\": %d, \"rows\": %d, \"seconds\": %.2f, \"cpuSeconds\": %.2f, \"jitCpuSeconds\": %.2f, \"gcCpuSeconds\": %.2f, \"stealSeconds\": %.2f, \"rowsPerSecond\": %.0f, "
                         + "\"imagesPerSecond\": %.0f, \"peakHeapMb\": %.0f, \"maxHeapAfterGcMb\": %.0f, \"result\": %s}%n",
-                stage, images, inferences, boxes, rows, run.seconds(), run.cpuSeconds(), rows / run.seconds(), images / run.seconds(),
+                stage, images, inferences, boxes, rows, run.seconds(), run.cpuSeconds(), run.jitCpuSeconds(), run.gcCpuSeconds(), run.stealSeconds(), rows / run.seconds(), images / run.seconds(),
                 run.peakHeapMb(), run.maxHeapAfterGcMb(), resultJson);
     }
 
