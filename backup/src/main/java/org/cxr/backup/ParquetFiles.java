@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  */
 final class ParquetFiles
 {
-    // parquet-avro keeps the Avro schema it wrote with in the footer; a reader compares it with the dataset's.
+    // The Avro schema a file was written with, in its footer under parquet-avro's key: a reader compares it with the dataset's.
     private static final String AVRO_SCHEMA_KEY = RowWriteSupport.AVRO_SCHEMA_KEY;
     private static final long ROW_GROUP_BYTES = 32L * 1024 * 1024;
     /**

@@ -127,7 +127,13 @@ final class ParquetRow
     /** The column is null in this row. */
     ParquetRow none()
     {
-        field++;
+        return none(1);
+    }
+
+    /** The next {@code columns} columns are null in this row. */
+    ParquetRow none(int columns)
+    {
+        field += columns;
         return this;
     }
 

@@ -36,63 +36,29 @@ final class RowShapes
             .int64(image.sizeBytes())
             .timestamp(image.firstSeen());
 
-    static final RowShape<InferenceRecord> INFERENCE = (inference, row) -> row
-            .int64(inference.id())
-            .int64(inference.imageId())
-            .timestamp(inference.createdAt())
-            .float64(inference.confidenceThreshold())
-            .float64(inference.nmsIouThreshold())
-            .string(inference.modelName())
-            .string(inference.modelVersion())
-            .int64(inference.durationMillis())
-            .optionalString(inference.userName().orElse(null));
+    static final RowShape<InferenceRecord> INFERENCE = (inference, row) -> {
+        row.int64(inference.id()).int64(inference.imageId());
+        inferenceDetails(inference, row);
+    };
 
-    static final RowShape<BoxRecord> BOX = (box, row) -> row
-            .int64(box.id())
-            .int64(box.inferenceId())
-            .int32(box.classId())
-            .string(box.className())
-            .float64(box.score())
-            .float64(box.xMin())
-            .float64(box.yMin())
-            .float64(box.xMax())
-            .float64(box.yMax());
+    static final RowShape<BoxRecord> BOX = (box, row) -> {
+        row.int64(box.id()).int64(box.inferenceId());
+        boxDetails(box, row);
+    };
 
-    /** A detection's box columns are null for an inference that found nothing. */
+    /** The inference's columns, its image's, and its box's; the box columns are null for an inference that found nothing. */
     static final RowShape<Detection> DETECTION = (detection, row) -> {
         InferenceRecord inference = detection.inference().inference();
-        ImageRecord image = detection.inference().image();
-        row.int64(inference.id())
-                .timestamp(inference.createdAt())
-                .float64(inference.confidenceThreshold())
-                .float64(inference.nmsIouThreshold())
-                .string(inference.modelName())
-                .string(inference.modelVersion())
-                .int64(inference.durationMillis())
-                .optionalString(inference.userName().orElse(null))
-                .int64(image.id())
-                .string(image.sha256())
-                .string(image.bucket())
-                .string(image.objectKey())
-                .string(image.originalFileName())
-                .string(image.mediaType().mimeType())
-                .int32(image.width())
-                .int32(image.height())
-                .int64(image.sizeBytes())
-                .timestamp(image.firstSeen());
+        row.int64(inference.id());
+        inferenceDetails(inference, row);
+        IMAGE.write(detection.inference().image(), row);
         BoxRecord box = detection.box();
         if (box == null) {
-            row.none().none().none().none().none().none().none().none();
+            row.none(8);
         }
         else {
-            row.int64(box.id())
-                    .int32(box.classId())
-                    .string(box.className())
-                    .float64(box.score())
-                    .float64(box.xMin())
-                    .float64(box.yMin())
-                    .float64(box.xMax())
-                    .float64(box.yMax());
+            row.int64(box.id());
+            boxDetails(box, row);
         }
     };
 
@@ -117,7 +83,7 @@ final class RowShapes
                 .optionalInt64(box.predictedBoxId().orElse(null))
                 .string(box.decision().word());
         if (box.label().isEmpty()) {
-            row.none().none().none().none().none().none();
+            row.none(6);
         }
         else {
             ReviewLabel label = box.label().get();
@@ -131,6 +97,30 @@ final class RowShapes
     };
 
     private RowShapes() {}
+
+    /** An inference's columns after its ids, as the inferences and the detections hold them. */
+    private static void inferenceDetails(InferenceRecord inference, ParquetRow row)
+    {
+        row.timestamp(inference.createdAt())
+                .float64(inference.confidenceThreshold())
+                .float64(inference.nmsIouThreshold())
+                .string(inference.modelName())
+                .string(inference.modelVersion())
+                .int64(inference.durationMillis())
+                .optionalString(inference.userName().orElse(null));
+    }
+
+    /** A box's columns after its ids, as the predicted boxes and the detections hold them. */
+    private static void boxDetails(BoxRecord box, ParquetRow row)
+    {
+        row.int32(box.classId())
+                .string(box.className())
+                .float64(box.score())
+                .float64(box.xMin())
+                .float64(box.yMin())
+                .float64(box.xMax())
+                .float64(box.yMax());
+    }
 
     /** One row of the detections join: an inference with one of its boxes, or with none (a null box). */
     record Detection(StoredInference inference, BoxRecord box)

@@ -94,20 +94,11 @@ class RowShapesTest
     @Test
     void aShapeThatWritesTooFewColumnsFailsInsteadOfShiftingTheRest()
     {
-        RowShape<ImageRecord> missingTheLastColumn = (image, row) -> row.int64(image.id())
-                .string(image.sha256())
-                .string(image.bucket())
-                .string(image.objectKey())
-                .string(image.originalFileName())
-                .string(image.mediaType().mimeType())
-                .int32(image.width())
-                .int32(image.height())
-                .int64(image.sizeBytes());
+        RowShape<ImageRecord> onlyTheId = (image, row) -> row.int64(image.id());
 
-        assertThatThrownBy(() -> write(Dataset.IMAGES, missingTheLastColumn, List.of(IMAGE)))
+        assertThatThrownBy(() -> write(Dataset.IMAGES, onlyTheId, List.of(IMAGE)))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("10 columns")
-                .hasMessageContaining("with 9");
+                .hasMessage("A row of 10 columns was written with 1");
     }
 
     @Test
