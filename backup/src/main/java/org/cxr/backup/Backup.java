@@ -108,7 +108,7 @@ public final class Backup
         this.rows = new LakeRows(database);
         this.layout = new BackupLayout(options.prefix());
         this.catalog = new BackupCatalog(store, options);
-        this.verifier = new BackupVerifier(store);
+        this.verifier = new BackupVerifier(store, options.writers());
         this.engine = engine;
     }
 

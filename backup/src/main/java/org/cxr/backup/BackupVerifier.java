@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -18,10 +22,24 @@ import static java.util.Objects.requireNonNull;
 public final class BackupVerifier
 {
     private final ObjectStore store;
+    private final int readers;
 
     public BackupVerifier(ObjectStore store)
     {
+        this(store, 1);
+    }
+
+    /**
+     * A verifier that checks {@code readers} files at a time: a file's check waits on the store's GET as much as it
+     * hashes, and the backup's check of all its files is the last step before its manifest.
+     */
+    public BackupVerifier(ObjectStore store, int readers)
+    {
         this.store = requireNonNull(store, "store");
+        if (readers < 1) {
+            throw new IllegalArgumentException("readers must be positive, got " + readers);
+        }
+        this.readers = readers;
     }
 
     /** What is wrong with the backup, one line per file; empty when every file is as the manifest says. */
@@ -29,10 +47,41 @@ public final class BackupVerifier
     {
         requireNonNull(manifest, "manifest");
         List<String> problems = new ArrayList<>();
-        for (ManifestFile file : manifest.files()) {
-            check(file).problem().ifPresent(problems::add);
+        if (readers == 1 || manifest.files().size() < 2) {
+            for (ManifestFile file : manifest.files()) {
+                check(file).problem().ifPresent(problems::add);
+            }
+            return List.copyOf(problems);
         }
-        return List.copyOf(problems);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(readers, manifest.files().size()), task -> {
+            Thread thread = new Thread(task, "backup-verifier");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<CompletableFuture<Optional<String>>> checks = new ArrayList<>();
+            for (ManifestFile file : manifest.files()) {
+                checks.add(CompletableFuture.supplyAsync(() -> check(file).problem(), pool));
+            }
+            // In the manifest's order, whatever order the checks end in.
+            for (CompletableFuture<Optional<String>> check : checks) {
+                check.join().ifPresent(problems::add);
+            }
+            return List.copyOf(problems);
+        }
+        catch (CompletionException e) {
+            // A store that fails fails the check as it does one file at a time, with its own exception.
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+        finally {
+            pool.shutdownNow();
+        }
     }
 
     public void verify(Manifest manifest)

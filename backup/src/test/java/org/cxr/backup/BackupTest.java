@@ -495,6 +495,8 @@ class BackupTest
                 boxes.key() + " has " + (boxes.sizeBytes() - 1) + " bytes, the manifest says " + boxes.sizeBytes(),
                 detections.key() + " holds 1 rows, the manifest says 2");
         assertThatThrownBy(() -> verifier.verify(miscounted)).isInstanceOf(BackupException.class).hasMessageContaining(images.key() + " is missing");
+        // Checking several files at a time finds the same problems, listed in the manifest's order.
+        assertThat(new BackupVerifier(lake.store, 3).problems(miscounted)).containsExactlyElementsOf(verifier.problems(miscounted));
     }
 
     @Test
