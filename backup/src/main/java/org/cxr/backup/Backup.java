@@ -31,10 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -292,34 +288,9 @@ public final class Backup
     /** Runs the tasks {@code writers} at a time; their results in the tasks' order, or the first failure. */
     private List<ManifestFile> inOrder(List<Callable<List<ManifestFile>>> tasks)
     {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.writers(), tasks.size()), WRITER_THREADS);
-        try {
-            List<Future<List<ManifestFile>>> results = new ArrayList<>(tasks.size());
-            for (Callable<List<ManifestFile>> task : tasks) {
-                results.add(pool.submit(task));
-            }
-            List<ManifestFile> files = new ArrayList<>();
-            for (Future<List<ManifestFile>> result : results) {
-                files.addAll(result.get());
-            }
-            return files;
-        }
-        catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new BackupException("A backup task failed", e.getCause());
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackupException("The backup was interrupted");
-        }
-        finally {
-            pool.shutdownNow();
-        }
+        List<ManifestFile> files = new ArrayList<>();
+        InOrder.run(tasks, options.writers(), WRITER_THREADS).forEach(files::addAll);
+        return files;
     }
 
     private Manifest manifest(RunPlan plan, List<ManifestFile> files)

@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadFactory;
 
 import static java.util.Objects.requireNonNull;
 
@@ -21,6 +19,12 @@ import static java.util.Objects.requireNonNull;
  */
 public final class BackupVerifier
 {
+    private static final ThreadFactory VERIFIER_THREADS = task -> {
+        Thread thread = new Thread(task, "backup-verifier");
+        thread.setDaemon(true);
+        return thread;
+    };
+
     private final ObjectStore store;
     private final int readers;
 
@@ -46,42 +50,11 @@ public final class BackupVerifier
     public List<String> problems(Manifest manifest)
     {
         requireNonNull(manifest, "manifest");
-        List<String> problems = new ArrayList<>();
-        if (readers == 1 || manifest.files().size() < 2) {
-            for (ManifestFile file : manifest.files()) {
-                check(file).problem().ifPresent(problems::add);
-            }
-            return List.copyOf(problems);
+        List<Callable<Optional<String>>> checks = new ArrayList<>();
+        for (ManifestFile file : manifest.files()) {
+            checks.add(() -> check(file).problem());
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(readers, manifest.files().size()), task -> {
-            Thread thread = new Thread(task, "backup-verifier");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            List<CompletableFuture<Optional<String>>> checks = new ArrayList<>();
-            for (ManifestFile file : manifest.files()) {
-                checks.add(CompletableFuture.supplyAsync(() -> check(file).problem(), pool));
-            }
-            // In the manifest's order, whatever order the checks end in.
-            for (CompletableFuture<Optional<String>> check : checks) {
-                check.join().ifPresent(problems::add);
-            }
-            return List.copyOf(problems);
-        }
-        catch (CompletionException e) {
-            // A store that fails fails the check as it does one file at a time, with its own exception.
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
-        finally {
-            pool.shutdownNow();
-        }
+        return InOrder.run(checks, readers, VERIFIER_THREADS).stream().flatMap(Optional::stream).toList();
     }
 
     public void verify(Manifest manifest)
