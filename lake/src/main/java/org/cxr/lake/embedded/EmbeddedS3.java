@@ -55,7 +55,9 @@ public final class EmbeddedS3
             throw new UncheckedIOException("Cannot create " + directory, e);
         }
         Properties properties = new Properties();
-        properties.setProperty("jclouds.filesystem.basedir", directory.toAbsolutePath().toString());
+        // jclouds refuses every request (S3Proxy answers 400) when its folder's path has "." or ".." in it, as the
+        // default "./data" gives.
+        properties.setProperty("jclouds.filesystem.basedir", directory.toAbsolutePath().normalize().toString());
         BlobStore blobStore = BlobStores.create("filesystem", properties);
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(blobStore)

@@ -39,6 +39,19 @@ class EmbeddedRestartTest
     }
 
     @Test
+    void theObjectStoreWorksInAFolderNamedWithDotSegments(@TempDir Path folder)
+    {
+        // The default data directory is "./data": the S3 server's folder must not depend on how the path was spelt.
+        try (EmbeddedS3 s3 = EmbeddedS3.start(folder.resolve("./data/../data/s3")); ObjectStore store = ObjectStore.create(s3.config("dotted"))) {
+            store.createBucketIfAbsent();
+            store.put("images/a.png", new byte[] {1, 2, 3}, "image/png");
+
+            assertThat(store.get("images/a.png")).hasValueSatisfying(bytes -> assertThat(bytes).containsExactly(1, 2, 3));
+        }
+        assertThat(folder.resolve("data/s3/dotted")).isDirectory();
+    }
+
+    @Test
     void postgresStartsOnAFixedPort(@TempDir Path folder)
             throws Exception
     {
