@@ -28,8 +28,6 @@ import java.util.function.Consumer;
  */
 final class ParquetFiles
 {
-    // The Avro schema a file was written with, in its footer under parquet-avro's key: a reader compares it with the dataset's.
-    private static final String AVRO_SCHEMA_KEY = RowWriteSupport.AVRO_SCHEMA_KEY;
     private static final long ROW_GROUP_BYTES = 32L * 1024 * 1024;
     /**
      * Columns whose values hardly repeat (ids, hashes, keys, times, scores, coordinates): a dictionary of them grows
@@ -83,7 +81,7 @@ final class ParquetFiles
             throws IOException
     {
         try (ParquetFileReader reader = ParquetFileReader.open(new ByteArrayInputFile(parquet), ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
-            return new Footer(reader.getRecordCount(), Optional.ofNullable(reader.getFileMetaData().getKeyValueMetaData().get(AVRO_SCHEMA_KEY)).map(new Schema.Parser()::parse));
+            return new Footer(reader.getRecordCount(), Optional.ofNullable(reader.getFileMetaData().getKeyValueMetaData().get(RowWriteSupport.AVRO_SCHEMA_KEY)).map(new Schema.Parser()::parse));
         }
     }
 

@@ -109,16 +109,6 @@ final class ParquetRow
         return value == null ? none() : int64(value);
     }
 
-    ParquetRow optionalInt32(Integer value)
-    {
-        return value == null ? none() : int32(value);
-    }
-
-    ParquetRow optionalFloat64(Double value)
-    {
-        return value == null ? none() : float64(value);
-    }
-
     ParquetRow optionalString(String value)
     {
         return value == null ? none() : string(value);

@@ -20,6 +20,7 @@ import static java.util.Objects.requireNonNull;
 final class RowWriteSupport<T>
         extends WriteSupport<T>
 {
+    // parquet-avro's own constant for it is not public. A reader of a file compares the schema kept here with the dataset's.
     static final String AVRO_SCHEMA_KEY = "parquet.avro.schema";
 
     private final Dataset dataset;

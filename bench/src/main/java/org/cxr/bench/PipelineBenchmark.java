@@ -23,8 +23,8 @@ import org.cxr.warehouse.WarehouseRunResult;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.io.Reader;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -180,16 +180,11 @@ public final class PipelineBenchmark
      * cores, a large share of it); these runs show what the same work costs once that is done.
      */
     private void warmBackups(Database database, ObjectStore store, SyntheticLake.Written lake)
+            throws IOException
     {
         for (int run = 1; run <= warmBackups; run++) {
             new Watermarks(database, Clock.systemUTC()).forget(Backup.STAGE);
-            BackupOptions config = BackupOptions.defaults().withSettleDelay(Duration.ZERO).withWorkDirectory(work.resolve("backup-work")).withPrefix("backups-warm-" + run + "/");
-            Measured<BackupResult> measured = measure(() -> new Backup(database, store, config, Clock.systemUTC()).run());
-            BackupResult result = measured.result();
-            long rows = result.rows().images() + result.rows().inferences() + result.rows().predictedBoxes();
-            check("warm backup", result.rows().images() == lake.images() && result.rows().predictedBoxes() == lake.boxes());
-            System.out.printf(Locale.ROOT, "{\"stage\": \"backup again, warm JVM\", \"run\": %d, \"rows\": %d, \"seconds\": %.2f, \"cpuSeconds\": %.2f, \"jitCpuSeconds\": %.2f, \"gcCpuSeconds\": %.2f, \"stealSeconds\": %.2f, \"rowsPerSecond\": %.0f, \"peakHeapMb\": %.0f}%n",
-                    run, rows, measured.seconds(), measured.cpuSeconds(), measured.jitCpuSeconds(), measured.gcCpuSeconds(), measured.stealSeconds(), rows / measured.seconds(), measured.peakHeapMb());
+            backup(database, store, lake, "backup again, warm JVM, run " + run, BackupOptions.defaults().withPrefix("backups-warm-" + run + "/"));
         }
     }
 
@@ -211,13 +206,20 @@ public final class PipelineBenchmark
     private double backup(Database database, ObjectStore store, SyntheticLake.Written lake)
             throws IOException
     {
+        return backup(database, store, lake, "backup", BackupOptions.defaults());
+    }
+
+    /** A full backup of the lake, from an empty watermark. */
+    private double backup(Database database, ObjectStore store, SyntheticLake.Written lake, String stage, BackupOptions options)
+            throws IOException
+    {
         Path parquetWork = Files.createDirectories(work.resolve("backup-work"));
-        BackupOptions config = BackupOptions.defaults().withSettleDelay(Duration.ZERO).withWorkDirectory(parquetWork);
+        BackupOptions config = options.withSettleDelay(Duration.ZERO).withWorkDirectory(parquetWork);
         Measured<BackupResult> run = measure(() -> new Backup(database, store, config, Clock.systemUTC()).run());
         BackupResult result = run.result();
-        print("backup", result.rows().images(), result.rows().inferences(), result.rows().predictedBoxes(), run,
+        print(stage, result.rows().images(), result.rows().inferences(), result.rows().predictedBoxes(), run,
                 "{\"files\": %d, \"bytes\": %d, \"detectionRows\": %d}".formatted(result.files(), result.bytes(), result.rows().detections()));
-        check("backup", result.rows().images() == lake.images() && result.rows().inferences() == lake.inferences()
+        check(stage, result.rows().images() == lake.images() && result.rows().inferences() == lake.inferences()
                 && result.rows().predictedBoxes() == lake.boxes()
                 // The join has a row per box, and one (without a box) per inference that found nothing.
                 && result.rows().detections() == lake.boxes() + lake.inferencesWithoutBoxes());
