@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Web application benchmark: starts `cxr serve` on a fresh data directory (embedded PostgreSQL and S3), then measures
 # upload-to-response latency and throughput with 1, 2 and 8 concurrent clients, and the detector alone on the same
-# images in the same run, and where the server's CPU went per upload. Prints JSON lines; results go to docs/benchmarks.md by hand.
+# images in the same run, and where the server's CPU went per request. The uploads run twice: with images the lake
+# already has (no object written) and with a new image each time; then the same bodies refused (declared as JPEG), which
+# is what the HTTP exchange costs without detection or storage. Prints JSON lines; results go to docs/benchmarks.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ORT_DISABLE_TELEMETRY=1
@@ -29,9 +31,10 @@ curl -sf -u "admin:$admin_password" -H 'Content-Type: application/json' "http://
 CXR_API_TOKEN=$(curl -sf -u bench:bench-password-1 -H 'Content-Type: application/json' "http://127.0.0.1:$port/api/v1/me/tokens" \
   -d '{"name": "bench"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
 export CXR_API_TOKEN
-# Where the server's CPU goes, per upload (warm-up included), read from /proc around the run.
+# Where the server's CPU goes, per request (the warm-up's and the refusals included), read from /proc around the run.
 python3 bench/cpu_by_thread.py snapshot "$server" > "$data/cpu-before.json"
 java -cp bench/target/cxr-bench.jar -DwarmUp="$warm_up" -Dloader.main=org.cxr.bench.UploadBenchmark org.springframework.boot.loader.launch.PropertiesLauncher \
-  "http://127.0.0.1:$port" models/demo "$requests" 1 2 8
+  "http://127.0.0.1:$port" models/demo "$requests" 1 2 8 | tee "$data/results.jsonl"
 python3 bench/cpu_by_thread.py snapshot "$server" > "$data/cpu-after.json"
-python3 bench/cpu_by_thread.py diff "$data/cpu-before.json" "$data/cpu-after.json" $((warm_up + 3 * requests))
+sent=$(sed -nE 's/.*"requestsSent": ([0-9]+).*/\1/p' "$data/results.jsonl")
+python3 bench/cpu_by_thread.py diff "$data/cpu-before.json" "$data/cpu-after.json" "$sent"

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.zip.CRC32;
 
 /**
  * Upload-to-response latency and throughput of a running cxr server with several concurrent clients, and, in the
@@ -33,6 +35,7 @@ import java.util.concurrent.Future;
 public final class UploadBenchmark
 {
     private static final int IMAGES = 24;
+    private static final int REFUSALS_WARM_UP = 50;
 
     private UploadBenchmark() {}
 
@@ -66,13 +69,27 @@ public final class UploadBenchmark
             }
         }
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        // Half the warm-up's uploads are of new images, so that writing objects is compiled too.
         for (int i = 0; i < warmUp; i++) {
-            upload(client, endpoint, images.get(i % images.size()));
+            byte[] png = images.get(i % images.size());
+            upload(client, endpoint, i % 2 == 0 ? png : withText(png, "cxr-bench warm-up " + System.nanoTime() + " " + i));
+        }
+        // A refusal runs the upload's first steps, which the uploads have compiled already.
+        for (int i = 0; i < REFUSALS_WARM_UP; i++) {
+            refusal(client, endpoint, images.get(i % images.size()));
         }
         for (int a = 3; a < args.length; a++) {
             int clients = Integer.parseInt(args[a]);
-            uploads(client, endpoint, images, clients, requests);
+            uploads(client, endpoint, images, clients, requests, false);
         }
+        for (int a = 3; a < args.length; a++) {
+            int clients = Integer.parseInt(args[a]);
+            uploads(client, endpoint, images, clients, requests, true);
+        }
+        refusals(client, endpoint, images, requests);
+        // What bench/upload.sh divides the server's CPU by.
+        int sent = warmUp + REFUSALS_WARM_UP + (2 * (args.length - 3) + 1) * requests;
+        System.out.printf(Locale.ROOT, "{\"requestsSent\": %d}%n", sent);
     }
 
     private static List<byte[]> phantoms()
@@ -134,25 +151,82 @@ public final class UploadBenchmark
         }
     }
 
-    private static void uploads(HttpClient client, URI endpoint, List<byte[]> images, int clients, int requests)
+    /**
+     * Uploads of the 24 phantoms over and over (after the warm-up the lake has them all, so their objects are not
+     * written again), or, with {@code newImages}, each request's phantom made a file the lake has never seen by a
+     * text chunk of its own: the same pixels, a new hash, so its object is written to S3 beside the model's run.
+     */
+    private static void uploads(HttpClient client, URI endpoint, List<byte[]> images, int clients, int requests, boolean newImages)
             throws Exception
     {
         long[] nanos = new long[requests];
+        long run = System.nanoTime();
+        List<byte[]> bodies = new ArrayList<>(requests);
+        for (int i = 0; i < requests; i++) {
+            byte[] png = images.get(i % images.size());
+            bodies.add(newImages ? withText(png, "cxr-bench " + run + " " + clients + " " + i) : png);
+        }
         long total = concurrently(clients, requests, i -> {
             long t0 = System.nanoTime();
-            upload(client, endpoint, images.get(i % images.size()));
+            upload(client, endpoint, bodies.get(i));
             nanos[i] = System.nanoTime() - t0;
         });
-        print("http-upload (POST /api/v1/inferences, stored)", clients, requests, total, nanos);
+        print(newImages ? "http-upload (POST /api/v1/inferences, stored, a new image each time)"
+                : "http-upload (POST /api/v1/inferences, stored, images the lake has)", clients, requests, total, nanos);
+    }
+
+    /** The PNG with a tEXt chunk after its header: a different file of the same picture. */
+    static byte[] withText(byte[] png, String text)
+    {
+        int afterHeader = 8 + 4 + 4 + 13 + 4; // signature, then IHDR's length, type, 13 bytes of data and CRC
+        byte[] data = ("Comment\0" + text).getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer chunk = ByteBuffer.allocate(4 + 4 + data.length + 4);
+        chunk.putInt(data.length).put("tEXt".getBytes(StandardCharsets.US_ASCII)).put(data);
+        CRC32 crc = new CRC32();
+        crc.update(chunk.array(), 4, 4 + data.length);
+        chunk.putInt((int) crc.getValue());
+        byte[] out = new byte[png.length + chunk.capacity()];
+        System.arraycopy(png, 0, out, 0, afterHeader);
+        System.arraycopy(chunk.array(), 0, out, afterHeader, chunk.capacity());
+        System.arraycopy(png, afterHeader, out, afterHeader + chunk.capacity(), png.length - afterHeader);
+        return out;
+    }
+
+    /**
+     * The same requests with the file declared as a JPEG: the server checks the token, reads and parses the body, and
+     * refuses the upload (415) before it decodes or stores anything. What the HTTP exchange costs without the work.
+     */
+    private static void refusals(HttpClient client, URI endpoint, List<byte[]> images, int requests)
+            throws Exception
+    {
+        long[] nanos = new long[requests];
+        long total = concurrently(1, requests, i -> {
+            long t0 = System.nanoTime();
+            refusal(client, endpoint, images.get(i % images.size()));
+            nanos[i] = System.nanoTime() - t0;
+        });
+        print("http-refused (the same body declared image/jpeg: token, body, parser, 415, nothing stored)", 1, requests, total, nanos);
     }
 
     private static void upload(HttpClient client, URI endpoint, byte[] png)
             throws IOException, InterruptedException
     {
+        send(client, endpoint, png, "image/png", 201);
+    }
+
+    private static void refusal(HttpClient client, URI endpoint, byte[] png)
+            throws IOException, InterruptedException
+    {
+        send(client, endpoint, png, "image/jpeg", 415);
+    }
+
+    private static void send(HttpClient client, URI endpoint, byte[] png, String declaredType, int expectedStatus)
+            throws IOException, InterruptedException
+    {
         String boundary = "cxr-bench-boundary";
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"bench.png\"\r\n"
-                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                + "Content-Type: " + declaredType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.writeBytes(png);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(endpoint)
@@ -160,8 +234,8 @@ public final class UploadBenchmark
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
                 .build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 201) {
-            throw new IllegalStateException("upload failed: " + response.statusCode() + " " + response.body());
+        if (response.statusCode() != expectedStatus) {
+            throw new IllegalStateException("expected " + expectedStatus + ", got " + response.statusCode() + " " + response.body());
         }
     }
 
