@@ -17,7 +17,7 @@ admin_password="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 CXR_ADMIN_PASSWORD="$admin_password" CXR_DATA_DIR="$data" CXR_EMBEDDED_POSTGRES_PORT=0 CXR_EMBEDDED_S3_PORT=0 CXR_EMBEDDED_WAREHOUSE_PORT=0 \
   java -jar app/target/cxr.jar serve --port "$port" > "$data/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$port/actuator/health/readiness" > /dev/null && break
   kill -0 $server 2>/dev/null || { echo "the server stopped:" >&2; tail -20 "$data/server.log" >&2; exit 1; }
@@ -36,5 +36,7 @@ python3 bench/cpu_by_thread.py snapshot "$server" > "$data/cpu-before.json"
 java -cp bench/target/cxr-bench.jar -DwarmUp="$warm_up" -Dloader.main=org.cxr.bench.UploadBenchmark org.springframework.boot.loader.launch.PropertiesLauncher \
   "http://127.0.0.1:$port" models/demo "$requests" 1 2 8 | tee "$data/results.jsonl"
 python3 bench/cpu_by_thread.py snapshot "$server" > "$data/cpu-after.json"
+# The server's own timers over the whole run: its time per upload, decode to boxes, and the model's runs.
+curl -sf -u "admin:$admin_password" "http://127.0.0.1:$port/actuator/prometheus" | python3 bench/server_timers.py
 sent=$(sed -nE 's/.*"requestsSent": ([0-9]+).*/\1/p' "$data/results.jsonl")
 python3 bench/cpu_by_thread.py diff "$data/cpu-before.json" "$data/cpu-after.json" "$sent"

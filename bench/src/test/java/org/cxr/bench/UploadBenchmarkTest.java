@@ -1,7 +1,6 @@
 package org.cxr.bench;
 
 import org.cxr.lake.ContentHash;
-import org.cxr.phantom.PhantomGenerator;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -12,7 +11,6 @@ import javax.imageio.stream.ImageInputStream;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.zip.CRC32;
 
@@ -24,7 +22,7 @@ class UploadBenchmarkTest
     void aNewImageIsTheSamePictureInAFileWithAnotherHash()
             throws IOException
     {
-        byte[] png = phantom();
+        byte[] png = UploadBenchmark.phantomPng(0);
 
         byte[] renamed = UploadBenchmark.withText(png, "cxr-bench 1 8 42");
 
@@ -37,7 +35,7 @@ class UploadBenchmarkTest
     void theTextChunkCarriesTheCrcOfItsTypeAndData()
             throws IOException
     {
-        byte[] renamed = UploadBenchmark.withText(phantom(), "x");
+        byte[] renamed = UploadBenchmark.withText(UploadBenchmark.phantomPng(0), "x");
 
         int at = 33; // after the signature and the header chunk
         int length = readInt(renamed, at);
@@ -45,15 +43,6 @@ class UploadBenchmarkTest
         CRC32 crc = new CRC32();
         crc.update(renamed, at + 4, 4 + length);
         assertThat(readInt(renamed, at + 8 + length)).isEqualTo((int) crc.getValue());
-    }
-
-    private static byte[] phantom()
-            throws IOException
-    {
-        BufferedImage image = new PhantomGenerator().generate(PhantomGenerator.imageSeed(4242, 0)).toImage(8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        return out.toByteArray();
     }
 
     private static int[] pixels(byte[] png)
