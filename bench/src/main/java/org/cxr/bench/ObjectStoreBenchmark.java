@@ -4,7 +4,6 @@ import org.cxr.lake.embedded.EmbeddedS3;
 import org.cxr.lake.store.ObjectStore;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -55,18 +54,13 @@ public final class ObjectStoreBenchmark
     private static void measure(String what, int round, int puts, int bytes, Put put)
             throws IOException
     {
-        long cpu = processCpuNanos();
+        long cpu = ProcCpu.processNanos();
         long start = System.nanoTime();
         for (int i = 0; i < puts; i++) {
             put.run(i);
         }
         long wall = System.nanoTime() - start;
         System.out.printf(Locale.ROOT, "{\"what\": \"%s\", \"round\": %d, \"puts\": %d, \"bytes\": %d, \"msPerPut\": %.2f, \"cpuMsPerPut\": %.2f}%n",
-                what, round, puts, bytes, wall / 1e6 / puts, (processCpuNanos() - cpu) / 1e6 / puts);
-    }
-
-    private static long processCpuNanos()
-    {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+                what, round, puts, bytes, wall / 1e6 / puts, (ProcCpu.processNanos() - cpu) / 1e6 / puts);
     }
 }

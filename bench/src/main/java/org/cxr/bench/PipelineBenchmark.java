@@ -24,7 +24,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -308,20 +307,14 @@ public final class PipelineBenchmark
         System.gc();
         heap.reset();
         long start = System.nanoTime();
-        long cpuStart = processCpuNanos();
+        long cpuStart = ProcCpu.processNanos();
         ProcCpu threadsStart = ProcCpu.now();
         double stealStart = ProcCpu.machineStealSeconds();
         R result = stage.get();
         double seconds = (System.nanoTime() - start) / 1e9;
         ProcCpu threadsEnd = ProcCpu.now();
-        return new Measured<>(result, seconds, (processCpuNanos() - cpuStart) / 1e9, threadsEnd.jitSecondsSince(threadsStart), threadsEnd.gcSecondsSince(threadsStart),
+        return new Measured<>(result, seconds, (ProcCpu.processNanos() - cpuStart) / 1e9, threadsEnd.jitSecondsSince(threadsStart), threadsEnd.gcSecondsSince(threadsStart),
                 ProcCpu.machineStealSeconds() - stealStart, heap.peakMb(), heap.maxAfterGcMb());
-    }
-
-    /** The CPU time of this JVM's threads (the stage's and the collector's), not of the servers it talks to. */
-    private static long processCpuNanos()
-    {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void print(String stage, long images, long inferences, long boxes, Measured<?> run, String resultJson)

@@ -2,6 +2,7 @@ package org.cxr.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,8 +13,8 @@ import java.util.stream.Stream;
 /**
  * CPU times from Linux's {@code /proc}: those of this JVM's JIT compiler and garbage collector threads, which HotSpot
  * names there ("C2 CompilerThread0", "GC Thread#0", "G1 Conc#0") and the management beans do not show, and the
- * machine's steal time. Only threads alive at the second reading count: a compiler thread that HotSpot stopped
- * meanwhile is missing from it.
+ * machine's steal time; and this JVM's whole CPU time, which the management beans do give. Only threads alive at the
+ * second reading count: a compiler thread that HotSpot stopped meanwhile is missing from it.
  */
 final class ProcCpu
 {
@@ -58,6 +59,12 @@ final class ProcCpu
             throw new UncheckedIOException("Cannot read this JVM's threads from /proc/self/task", e);
         }
         return new ProcCpu(jit, gc);
+    }
+
+    /** The CPU time of this JVM's threads so far (the work's, the JIT's and the collector's), not of the servers it talks to. */
+    static long processNanos()
+    {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** The machine's steal time so far, over all its cores: what the host of a virtual machine ran elsewhere. */

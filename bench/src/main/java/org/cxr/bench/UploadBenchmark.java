@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 
 /**
@@ -36,6 +37,8 @@ public final class UploadBenchmark
 {
     private static final int IMAGES = 24;
     private static final int REFUSALS_WARM_UP = 50;
+    /** Requests sent to the server, warm-up included. */
+    private static final AtomicInteger SENT = new AtomicInteger();
 
     private UploadBenchmark() {}
 
@@ -88,8 +91,7 @@ public final class UploadBenchmark
         }
         refusals(client, endpoint, images, requests);
         // What bench/upload.sh divides the server's CPU by.
-        int sent = warmUp + REFUSALS_WARM_UP + (2 * (args.length - 3) + 1) * requests;
-        System.out.printf(Locale.ROOT, "{\"requestsSent\": %d}%n", sent);
+        System.out.printf(Locale.ROOT, "{\"requestsSent\": %d}%n", SENT.get());
     }
 
     private static List<byte[]> phantoms()
@@ -115,19 +117,27 @@ public final class UploadBenchmark
     private static void detectorAlone(Detector detector, List<byte[]> images, int callers, int requests)
             throws Exception
     {
-        long[] nanos = new long[requests];
-        long total = concurrently(callers, requests, i -> {
-            long t0 = System.nanoTime();
-            detector.detect(images.get(i % images.size()), detector.defaultThresholds());
-            nanos[i] = System.nanoTime() - t0;
-        });
-        print("detector-alone (PNG bytes to boxes, in process)", callers, requests, total, nanos);
+        measure("detector-alone (PNG bytes to boxes, in process)", callers, requests,
+                i -> detector.detect(images.get(i % images.size()), detector.defaultThresholds()));
     }
 
     private interface Request
     {
         void send(int i)
                 throws Exception;
+    }
+
+    /** Times requests 0 to {@code requests - 1}, each on its own, {@code callers} at a time, and prints the row. */
+    private static void measure(String what, int callers, int requests, Request request)
+            throws Exception
+    {
+        long[] nanos = new long[requests];
+        long total = concurrently(callers, requests, i -> {
+            long t0 = System.nanoTime();
+            request.send(i);
+            nanos[i] = System.nanoTime() - t0;
+        });
+        print(what, callers, requests, total, nanos);
     }
 
     /** Runs requests 0 to {@code requests - 1} on {@code callers} threads, each taking every callers-th; the wall time. */
@@ -165,20 +175,15 @@ public final class UploadBenchmark
     private static void uploads(HttpClient client, URI endpoint, List<byte[]> images, int clients, int requests, boolean newImages)
             throws Exception
     {
-        long[] nanos = new long[requests];
         long run = System.nanoTime();
         List<byte[]> bodies = new ArrayList<>(requests);
         for (int i = 0; i < requests; i++) {
             byte[] png = images.get(i % images.size());
             bodies.add(newImages ? withText(png, "cxr-bench " + run + " " + clients + " " + i) : png);
         }
-        long total = concurrently(clients, requests, i -> {
-            long t0 = System.nanoTime();
-            upload(client, endpoint, bodies.get(i));
-            nanos[i] = System.nanoTime() - t0;
-        });
-        print(newImages ? "http-upload (POST /api/v1/inferences, stored, a new image each time)"
-                : "http-upload (POST /api/v1/inferences, stored, images the lake has)", clients, requests, total, nanos);
+        measure(newImages ? "http-upload (POST /api/v1/inferences, stored, a new image each time)"
+                : "http-upload (POST /api/v1/inferences, stored, images the lake has)", clients, requests,
+                i -> upload(client, endpoint, bodies.get(i)));
     }
 
     /** The PNG with a tEXt chunk after its header: a different file of the same picture. */
@@ -205,13 +210,8 @@ public final class UploadBenchmark
     private static void refusals(HttpClient client, URI endpoint, List<byte[]> images, int requests)
             throws Exception
     {
-        long[] nanos = new long[requests];
-        long total = concurrently(1, requests, i -> {
-            long t0 = System.nanoTime();
-            refusal(client, endpoint, images.get(i % images.size()));
-            nanos[i] = System.nanoTime() - t0;
-        });
-        print("http-refused (the same body declared image/jpeg: token, body, parser, 415, nothing stored)", 1, requests, total, nanos);
+        measure("http-refused (the same body declared image/jpeg: token, body, parser, 415, nothing stored)", 1, requests,
+                i -> refusal(client, endpoint, images.get(i % images.size())));
     }
 
     private static void upload(HttpClient client, URI endpoint, byte[] png)
@@ -235,6 +235,7 @@ public final class UploadBenchmark
                 + "Content-Type: " + declaredType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.writeBytes(png);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        SENT.incrementAndGet();
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(endpoint)
                 .header("Authorization", "Bearer " + System.getenv("CXR_API_TOKEN"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
