@@ -24,7 +24,7 @@ public final class Preloading<T>
         implements AutoCloseable
 {
     /** Longer than the model's load and the embedded warehouse's start take; a stop is never held for ever. */
-    static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
 
     private final CompletableFuture<T> result;
 
