@@ -24,14 +24,7 @@ class PreloadingTest
             return "loaded";
         });
 
-        Thread closer = new Thread(preloading::close);
-        closer.start();
-        closer.join(300);
-        assertThat(closer.isAlive()).as("close returned while the work was still running").isTrue();
-
-        release.countDown();
-        closer.join(10_000);
-        assertThat(closer.isAlive()).isFalse();
+        assertReturnsOnlyOnceReleased(preloading::close, release, "close returned while the work was still running");
         assertThat(preloading.get()).isEqualTo("loaded");
     }
 
@@ -53,14 +46,7 @@ class PreloadingTest
     {
         AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext(SlowLoading.class);
 
-        Thread stopping = new Thread(context::close);
-        stopping.start();
-        stopping.join(300);
-        assertThat(stopping.isAlive()).as("the context stopped while its preloading was still running").isTrue();
-
-        RELEASE_CONTEXT_WORK.countDown();
-        stopping.join(10_000);
-        assertThat(stopping.isAlive()).isFalse();
+        assertReturnsOnlyOnceReleased(context::close, RELEASE_CONTEXT_WORK, "the context stopped while its preloading was still running");
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -74,6 +60,20 @@ class PreloadingTest
                 return "model";
             });
         }
+    }
+
+    /** {@code closing}, run on a thread of its own, has not returned after a while, and returns once the work is released. */
+    private static void assertReturnsOnlyOnceReleased(Runnable closing, CountDownLatch release, String returnedEarly)
+            throws InterruptedException
+    {
+        Thread thread = new Thread(closing);
+        thread.start();
+        thread.join(300);
+        assertThat(thread.isAlive()).as(returnedEarly).isTrue();
+
+        release.countDown();
+        thread.join(10_000);
+        assertThat(thread.isAlive()).isFalse();
     }
 
     private static void await(CountDownLatch latch)
